@@ -1,0 +1,85 @@
+import { FfmpegNotFoundError } from '../engine/media/ffmpegTools';
+import { VideoInputError } from '../engine/media/videoInputError';
+import type { CliIo } from './cliIo';
+import { PROBE_HELP, probeCommand } from './probeCommand';
+import { UsageError } from './usageError';
+
+declare const PACKAGE_VERSION: string | undefined;
+
+const HELP = `cosmos-critic — judge videos for physical plausibility with NVIDIA Cosmos Reason
+
+Usage: cosmos-critic <command> [options]
+
+Commands:
+  probe <video…>    what ffprobe and the frame sampler see, as JSON
+
+Run "cosmos-critic <command> --help" for a command's options.
+Exit codes: 0 success, 1 a video failed (the others are still processed), 2 bad usage.`;
+
+const COMMANDS: Record<string, { run: (args: string[], io: CliIo) => Promise<number>; help: string }> = {
+  probe: { run: probeCommand, help: PROBE_HELP },
+};
+
+function errorLine(err: unknown, file?: string): string {
+  if (err instanceof VideoInputError || err instanceof FfmpegNotFoundError) return err.message;
+  const message = err instanceof Error ? err.message : String(err);
+  return file ? `${file}: ${message}` : message;
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    io.stdout(HELP + '\n');
+    return command ? 0 : 2;
+  }
+  if (command === '--version') {
+    io.stdout(`${typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : 'dev'}\n`);
+    return 0;
+  }
+  const entry = COMMANDS[command];
+  if (!entry) {
+    io.reportError(new UsageError(`unknown command "${command}". Run "cosmos-critic --help" for the list`));
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(entry.help + '\n');
+    return 0;
+  }
+  try {
+    return await entry.run(rest, io);
+  } catch (err) {
+    const usage = err instanceof UsageError || (err as NodeJS.ErrnoException)?.code?.startsWith('ERR_PARSE_ARGS');
+    io.reportError(usage ? new UsageError(`${(err as Error).message}. Run "cosmos-critic ${command} --help"`) : err);
+    return usage ? 2 : 1;
+  }
+}
+
+function processIo(): CliIo {
+  const controller = new AbortController();
+  process.once('SIGINT', () => {
+    controller.abort();
+    process.exitCode = 130;
+  });
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
+    env: process.env,
+    signal: controller.signal,
+    reportError(err, file) {
+      process.stderr.write(`cosmos-critic: ${errorLine(err, file)}\n`);
+      if (process.env.COSMOS_CRITIC_DEBUG && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
+    },
+  };
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), processIo()).then(
+    (code) => {
+      process.exitCode = process.exitCode ?? code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`cosmos-critic: ${errorLine(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

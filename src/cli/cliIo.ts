@@ -1,0 +1,9 @@
+/** What a CLI command may touch of the outside world; the entry point wires it to the real process. */
+export interface CliIo {
+  stdout(text: string): void;
+  stdoutIsTTY: boolean;
+  env: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+  /** Prints one line for a failure; the file is named when the error does not already name it. */
+  reportError(err: unknown, file?: string): void;
+}
