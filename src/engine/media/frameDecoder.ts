@@ -14,9 +14,21 @@ export interface RgbFrame {
   data: Buffer;
 }
 
+/**
+ * A sum of terms nested in groups of at most 8: ffmpeg's expression parser rejects a flat chain of more than ~100
+ * terms, and a balanced tree keeps hundreds of frames well inside that limit.
+ */
+function balancedSum(terms: readonly string[]): string {
+  if (terms.length <= 8) return terms.join('+');
+  const size = Math.ceil(terms.length / 8);
+  const groups: string[] = [];
+  for (let i = 0; i < terms.length; i += size) groups.push(`(${balancedSum(terms.slice(i, i + size))})`);
+  return groups.join('+');
+}
+
 /** The ffmpeg filter that picks the plan's frames (by decoded frame number) and scales them. Shared with the benchmark baseline. */
 export function samplingFilter(plan: Pick<SamplingPlan, 'frame_indices' | 'width' | 'height'>): string {
-  const select = plan.frame_indices.map((i) => `eq(n\\,${i})`).join('+');
+  const select = balancedSum(plan.frame_indices.map((i) => `eq(n\\,${i})`));
   return `select='${select}',scale=${plan.width}:${plan.height}:flags=bicubic`;
 }
 

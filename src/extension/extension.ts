@@ -1,0 +1,54 @@
+import * as vscode from 'vscode';
+import { CriticClient } from './criticClient';
+import { disposeOutputLog, outputLog } from './outputLog';
+import { PlayerPanel } from './playerPanel';
+import { probeVideos } from './probeVideo';
+import { activeEditorUri, resolveVideoUris } from './videoTarget';
+
+const PROMPT_LANGUAGE = 'critic-prompt';
+
+let critic: CriticClient | undefined;
+
+/** Starts the server for prompt-file language features once a prompt file is open, and not before. */
+function startWithPromptFiles(client: CriticClient): vscode.Disposable {
+  const start = (): void => {
+    client.start().catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      outputLog().error(message);
+      void vscode.window.showErrorMessage(message);
+    });
+  };
+  if (vscode.workspace.textDocuments.some((document) => document.languageId === PROMPT_LANGUAGE)) {
+    start();
+    return new vscode.Disposable(() => undefined);
+  }
+  const listener = vscode.workspace.onDidOpenTextDocument((document) => {
+    if (document.languageId !== PROMPT_LANGUAGE) return;
+    listener.dispose();
+    start();
+  });
+  return listener;
+}
+
+export function activate(context: vscode.ExtensionContext): void {
+  const client = new CriticClient(context.extensionUri);
+  critic = client;
+  context.subscriptions.push(
+    vscode.commands.registerCommand('cosmosCritic.probeVideo', async (clicked?: unknown, selection?: unknown) => {
+      const videos = await resolveVideoUris(clicked, selection, () => PlayerPanel.activeVideo());
+      if (videos.length === 0) return;
+      // Invoked on an open editor of the video: show the plan beside it rather than over it.
+      const editor = activeEditorUri()?.toString();
+      const column = videos.some((video) => video.toString() === editor) ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+      await probeVideos(client, context.extensionUri, videos, column);
+    }),
+    PlayerPanel.registerSerializer(context.extensionUri),
+    startWithPromptFiles(client),
+    new vscode.Disposable(disposeOutputLog),
+  );
+}
+
+export async function deactivate(): Promise<void> {
+  await critic?.stop();
+  critic = undefined;
+}
