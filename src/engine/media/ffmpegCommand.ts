@@ -1,6 +1,6 @@
 // The one module that touches fluent-ffmpeg (archived upstream): replace it here and nothing else changes.
 import ffmpeg from 'fluent-ffmpeg';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 
 export interface RunningFfmpeg {
   /** The muxed output (what ffmpeg writes to stdout). */
@@ -17,6 +17,8 @@ export interface FfmpegJob {
   /** Output options as separate tokens (e.g. ['-vf', 'scale=64:64']); none may contain a space. */
   outputOptions: string[];
   format: string;
+  /** Bytes buffered between ffmpeg and the reader; a frame or two keeps ffmpeg from stalling on a small pipe. */
+  bufferBytes?: number;
 }
 
 export class FfmpegFailedError extends Error {
@@ -46,7 +48,8 @@ export function startFfmpeg(job: FfmpegJob): RunningFfmpeg {
       else reject(new FfmpegFailedError(lastMeaningfulLine(stderr, err.message)));
     });
   });
-  const output = command.pipe() as Readable;
+  const output = new PassThrough({ highWaterMark: job.bufferBytes ?? 1 << 20 });
+  command.pipe(output, { end: true });
   return {
     output,
     done,

@@ -60,7 +60,7 @@ export async function* decodeFrames(
 ): AsyncGenerator<RgbFrame> {
   signal?.throwIfAborted();
   const frameBytes = plan.width * plan.height * 3;
-  const running = startFfmpeg({ ffmpegPath: tools.ffmpeg, input: path, outputOptions: SAMPLING_OUTPUT_OPTIONS(plan), format: 'rawvideo' });
+  const running = startFfmpeg({ ffmpegPath: tools.ffmpeg, input: path, outputOptions: SAMPLING_OUTPUT_OPTIONS(plan), format: 'rawvideo', bufferBytes: 2 * frameBytes });
   const onAbort = () => running.kill();
   signal?.addEventListener('abort', onAbort, { once: true });
   let last: RgbFrame | undefined;
