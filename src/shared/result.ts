@@ -1,0 +1,119 @@
+// The result schema (cosmos-critic/result@1): one per video × prompt × model. JSON-facing, snake_case.
+
+export const RESULT_SCHEMA = 'cosmos-critic/result@1';
+
+export type CriticMode = 'reward' | 'critic';
+export type YesNo = 'Yes' | 'No';
+export type Band = 'high' | 'medium' | 'low';
+export type ParseStatus = 'ok' | 'partial' | 'failed';
+
+export interface ResultVideo {
+  path: string;
+  sha256: string;
+  duration_s: number;
+  width: number;
+  height: number;
+  fps: number;
+}
+
+export interface ResultPrompt {
+  id: string;
+  version: number | string;
+  sha256: string;
+  path: string | null;
+}
+
+export interface ResultModel {
+  backend: 'onnx' | 'openai';
+  id: string;
+  /** Execution provider actually used: "cpu", "cuda:0", or the endpoint for remote backends. */
+  device: string;
+  precision?: string;
+}
+
+export interface ResultSampling {
+  rule: 'fps' | 'reward';
+  fps: number;
+  frames: number;
+  width: number;
+  height: number;
+  frame_times_s: number[];
+}
+
+export interface RewardVerdict {
+  /** P("No") renormalised over the two answer tokens: higher = more physically plausible. */
+  score: number;
+  anomaly: YesNo;
+  p_yes: number;
+  p_no: number;
+  band: Band;
+}
+
+export interface CritiqueComponent {
+  name: string;
+  analysis: string;
+  anomaly: YesNo | null;
+}
+
+export interface CritiqueTrial {
+  overview: string | null;
+  components: CritiqueComponent[];
+  answer: YesNo | null;
+  raw: string;
+  parse: ParseStatus;
+}
+
+export interface Violation {
+  /** Physics category (gravity, collision, …) inferred from the text; "other" when none fits. */
+  category: string;
+  component: string | null;
+  start_s: number | null;
+  end_s: number | null;
+  description: string;
+  /** Index of the trial the violation comes from. */
+  trial: number;
+}
+
+export interface VideoAnalysis {
+  physical_accuracy: { score: number; violations: string[]; explanation: string };
+  reasoning_chain: { logical_consistency: number; causal_relationships: string; temporal_coherence: string };
+  content_quality: { visual_coherence: number; object_permanence: number; scene_understanding: string };
+}
+
+export interface CriticVerdict {
+  /** Fraction of parsed trials answering "No" (no anomaly); 0 when none parse. */
+  score: number;
+  trials: CritiqueTrial[];
+}
+
+export interface TimingMs {
+  probe: number;
+  decode: number;
+  vision: number;
+  prefill: number;
+  generate: number;
+  total: number;
+}
+
+export interface CriticResult {
+  schema: typeof RESULT_SCHEMA;
+  video: ResultVideo;
+  mode: CriticMode;
+  prompt: ResultPrompt;
+  model: ResultModel;
+  sampling: ResultSampling;
+  reward?: RewardVerdict;
+  video_analysis?: VideoAnalysis;
+  critic?: CriticVerdict;
+  violations: Violation[];
+  timing_ms: TimingMs;
+  /** Which expensive stages were served from cache on this run. */
+  cache?: { result: boolean; vision_features: boolean };
+  created_at: string;
+}
+
+export function bandOf(score: number): Band {
+  if (score >= 0.7) return 'high';
+  if (score >= 0.3) return 'medium';
+  return 'low';
+}
