@@ -1,7 +1,10 @@
 import { FfmpegNotFoundError } from '../engine/media/ffmpegTools';
 import { VideoInputError } from '../engine/media/videoInputError';
 import type { CliIo } from './cliIo';
+import { CRITIQUE_HELP, critiqueCommand } from './critiqueCommand';
+import { PARSE_HELP, parseCommand } from './parseCommand';
 import { PROBE_HELP, probeCommand } from './probeCommand';
+import { SCORE_HELP, scoreCommand } from './scoreCommand';
 import { UsageError } from './usageError';
 
 declare const PACKAGE_VERSION: string | undefined;
@@ -12,12 +15,18 @@ Usage: cosmos-critic <command> [options]
 
 Commands:
   probe <video…>    what ffprobe and the frame sampler see, as JSON
+  parse <answer…>   saved critic answers → critic score, violations and analysis, as JSON
+  score <video…>    reward score (0–1, higher = more physically plausible) per video
+  critique <video>  chain-of-thought critique with violations and their times
 
 Run "cosmos-critic <command> --help" for a command's options.
 Exit codes: 0 success, 1 a video failed (the others are still processed), 2 bad usage.`;
 
 const COMMANDS: Record<string, { run: (args: string[], io: CliIo) => Promise<number>; help: string }> = {
   probe: { run: probeCommand, help: PROBE_HELP },
+  parse: { run: parseCommand, help: PARSE_HELP },
+  score: { run: scoreCommand, help: SCORE_HELP },
+  critique: { run: critiqueCommand, help: CRITIQUE_HELP },
 };
 
 function errorLine(err: unknown, file?: string): string {
@@ -63,6 +72,9 @@ function processIo(): CliIo {
   return {
     stdout: (text) => process.stdout.write(text),
     stdoutIsTTY: Boolean(process.stdout.isTTY),
+    progress: (line) => {
+      if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K${line}`);
+    },
     env: process.env,
     signal: controller.signal,
     reportError(err, file) {

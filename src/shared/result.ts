@@ -107,6 +107,8 @@ export interface CriticResult {
   critic?: CriticVerdict;
   violations: Violation[];
   timing_ms: TimingMs;
+  /** Critic mode: tokens generated over all trials and the decode rate. */
+  generation?: { tokens: number; tokens_per_second: number };
   /** Which expensive stages were served from cache on this run. */
   cache?: { result: boolean; vision_features: boolean };
   created_at: string;

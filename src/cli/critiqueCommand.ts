@@ -1,0 +1,83 @@
+import { parseArgs } from 'node:util';
+import { evaluateVideo } from '../engine/evaluate/evaluateVideo';
+import { loadPrompt } from '../engine/evaluate/shippedPrompts';
+import type { CliIo } from './cliIo';
+import { ENGINE_FLAGS_HELP, ENGINE_FLAG_SPECS, engineFrom } from './engineFlags';
+import { critiqueAsMarkdown, critiqueAsText, progressLine, writeResultFile } from './resultOutput';
+import { UsageError } from './usageError';
+
+export const CRITIQUE_HELP = `cosmos-critic critique <video> [options]
+
+Chain-of-thought critique in NVIDIA's video-critic format, parsed into components, an answer per trial
+and violations with times. With several trials the critic score is the fraction answering "No".
+
+Options:
+  --prompt F             a critic prompt file (default: the shipped "critic-detailed" prompt)
+  --trials N             sampled critiques (default: the prompt's "trials", else 1)
+  --seed N               first trial's seed (trial i uses seed + i; default: the prompt's, else 1)
+  --max-new-tokens N     cap on generated tokens per trial (default: the prompt's, else 4096)
+  --format F             json (default), markdown or text (text streams the critique as it is written)
+  --out DIR              also write the result to DIR/<video>.<prompt>-v<version>.result.json
+  --no-cache             recompute even when a cached result exists
+${ENGINE_FLAGS_HELP}`;
+
+function positiveInt(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < (name === 'seed' ? 0 : 1)) throw new UsageError(`--${name} must be a ${name === 'seed' ? 'non-negative' : 'positive'} integer, got "${raw}"`);
+  return n;
+}
+
+export async function critiqueCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      ...ENGINE_FLAG_SPECS,
+      prompt: { type: 'string' },
+      trials: { type: 'string' },
+      seed: { type: 'string' },
+      'max-new-tokens': { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      'no-cache': { type: 'boolean' },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError('critique takes exactly one video');
+  const format = values.format ?? 'json';
+  if (!['json', 'markdown', 'text'].includes(format)) throw new UsageError('--format must be json, markdown or text');
+  const trials = positiveInt('trials', values.trials);
+  const seed = positiveInt('seed', values.seed);
+  const maxNewTokens = positiveInt('max-new-tokens', values['max-new-tokens']);
+  const prompt = loadPrompt(values.prompt ?? 'critic-detailed');
+  if (prompt.mode !== 'critic') throw new UsageError(`${prompt.path}: mode is "${prompt.mode}"; critique needs a critic prompt (use "score" for reward prompts)`);
+  const engine = await engineFrom(values, io);
+  const video = positionals[0]!;
+  try {
+    let currentTrial = -1;
+    const result = await evaluateVideo(engine, video, prompt, {
+      trials,
+      seed,
+      maxNewTokens,
+      force: values['no-cache'],
+      signal: io.signal,
+      onProgress: (e) => format !== 'text' && io.progress(progressLine(video, e)),
+      onText: (trial, delta) => {
+        if (format !== 'text') return;
+        if (trial !== currentTrial) io.stdout(`${trial > 0 ? '\n\n' : ''}--- trial ${trial + 1} ---\n`);
+        currentTrial = trial;
+        io.stdout(delta);
+      },
+    });
+    io.progress('');
+    if (values.out) await writeResultFile(values.out, result);
+    if (format === 'json') io.stdout(JSON.stringify(result, null, 2) + '\n');
+    else if (format === 'markdown') io.stdout(critiqueAsMarkdown(result));
+    else io.stdout(`${currentTrial >= 0 ? '\n\n' : ''}${critiqueAsText(result)}\n`);
+    return 0;
+  } catch (err) {
+    if (io.signal.aborted) throw err;
+    io.reportError(err, video);
+    return 1;
+  }
+}

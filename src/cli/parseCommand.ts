@@ -1,0 +1,86 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { answersFromFileText } from '../engine/critique/answerFile';
+import type { FrameTimes } from '../engine/critique/extractTimes';
+import { parseAnswers } from '../engine/critique/parseAnswers';
+import type { CliIo } from './cliIo';
+import { UsageError } from './usageError';
+
+export const PARSE_HELP = `cosmos-critic parse <answer.txt…> [options]
+
+Turns saved critic answers (from this tool, or from runs made elsewhere such as NVIDIA's video_critic
+example) into the result's structured fields. Prints, for each file, one JSON object:
+  { "file", "critic": { "score", "trials" }, "violations", "video_analysis" }
+One line per file; --pretty indents.
+
+A file holds one answer, or several trials of the same video as:
+  - a JSON array of strings;
+  - a JSON object with a "trials", "responses" or "outputs" array of strings;
+  - plain text with the trials separated by a line of --- or ===== (a label between is allowed,
+    as in "===== trial 2 =====").
+The critic score is the share of parsed trials answering "No" (0 when none parse).
+
+Options:
+  --frame-times T0,T1,…  times in seconds of the frames the model saw, so that "frame 8" in an
+                         answer maps to T8
+  --fps N                the rate the frames were sampled at, so that frame i maps to i / N
+                         (when no --frame-times)
+  --pretty               indent the JSON (default when writing to a terminal)`;
+
+function frameTimesFrom(values: { 'frame-times'?: string; fps?: string }): FrameTimes | undefined {
+  if (values['frame-times'] !== undefined && values.fps !== undefined) {
+    throw new UsageError('give either --frame-times or --fps, not both');
+  }
+  if (values.fps !== undefined) {
+    const fps = Number(values.fps);
+    if (!Number.isFinite(fps) || fps <= 0) throw new UsageError(`--fps must be a positive number, got "${values.fps}"`);
+    return { fps };
+  }
+  if (values['frame-times'] !== undefined) {
+    const parts = values['frame-times'].split(',').map((part) => part.trim());
+    const times = parts.map(Number);
+    if (parts.some((part) => part === '') || times.some((t) => !Number.isFinite(t) || t < 0)) {
+      throw new UsageError(`--frame-times must be comma-separated seconds such as 0,0.25,0.5, got "${values['frame-times']}"`);
+    }
+    return times;
+  }
+  return undefined;
+}
+
+function readFailure(err: unknown): Error {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOENT') return new Error('no such file; check the path');
+  if (code === 'EISDIR') return new Error('is a directory; give the answer files inside it');
+  if (code === 'EACCES' || code === 'EPERM') return new Error('cannot be read: permission denied');
+  return new Error(`cannot be read (${code ?? (err as Error)?.message ?? String(err)})`);
+}
+
+export async function parseCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { 'frame-times': { type: 'string' }, fps: { type: 'string' }, pretty: { type: 'boolean' } },
+  });
+  if (positionals.length === 0) throw new UsageError('parse needs at least one answer file');
+  const frameTimes = frameTimesFrom(values);
+  const indent = (values.pretty ?? io.stdoutIsTTY) ? 2 : undefined;
+  let failed = 0;
+  for (const file of positionals) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      failed++;
+      io.reportError(readFailure(err), file);
+      continue;
+    }
+    try {
+      const parsed = parseAnswers(answersFromFileText(text), frameTimes);
+      io.stdout(JSON.stringify({ file, ...parsed }, null, indent) + '\n');
+    } catch (err) {
+      failed++;
+      io.reportError(err, file);
+    }
+  }
+  return failed > 0 ? 1 : 0;
+}

@@ -1,0 +1,58 @@
+import { basename, extname, join } from 'node:path';
+import { writeFileAtomic } from '../engine/store/atomicWrite';
+import type { ProgressEvent } from '../engine/evaluate/evaluateVideo';
+import type { CriticResult } from '../shared/result';
+
+/** `<video name>.<prompt id>-v<version>.result.json` in the output folder, written atomically. */
+export async function writeResultFile(outDir: string, result: CriticResult): Promise<string> {
+  const name = basename(result.video.path, extname(result.video.path));
+  const path = join(outDir, `${name}.${result.prompt.id}-v${result.prompt.version}.result.json`);
+  await writeFileAtomic(path, JSON.stringify(result, null, 2) + '\n');
+  return path;
+}
+
+export function progressLine(file: string, e: ProgressEvent): string {
+  const name = basename(file);
+  if (e.stage !== 'generate') return `${name}: ${e.stage}…`;
+  const rate = e.tokensPerSecond ? ` · ${e.tokensPerSecond.toFixed(1)} tok/s` : '';
+  return `${name}: generating (trial ${(e.trial ?? 0) + 1}/${e.trials ?? 1}, ${e.tokens ?? 0} tokens${rate})`;
+}
+
+const fmtTime = (t: number | null) => (t === null ? '?' : `${t.toFixed(2)}s`);
+
+export function violationLines(result: CriticResult): string[] {
+  return result.violations.map((v) => {
+    const when = v.start_s === null ? 'time not given' : v.end_s !== null && v.end_s !== v.start_s ? `${fmtTime(v.start_s)}–${fmtTime(v.end_s)}` : `at ${fmtTime(v.start_s)}`;
+    return `- [${v.category}] ${v.component ?? 'scene'} (${when}, trial ${v.trial + 1}): ${v.description}`;
+  });
+}
+
+export function critiqueAsText(result: CriticResult): string {
+  const critic = result.critic!;
+  const answers = critic.trials.map((t, i) => `trial ${i + 1}: ${t.answer ?? 'unparsed'} (${t.parse})`).join(', ');
+  return [
+    `${result.video.path}`,
+    `critic score ${critic.score.toFixed(3)} (fraction of trials answering "No" anomaly) — ${answers}`,
+    ...(result.violations.length ? ['violations:', ...violationLines(result)] : ['no violations reported']),
+  ].join('\n');
+}
+
+export function critiqueAsMarkdown(result: CriticResult): string {
+  const critic = result.critic!;
+  const lines = [
+    `# Critique of \`${basename(result.video.path)}\``,
+    '',
+    `**Critic score:** ${critic.score.toFixed(3)} over ${critic.trials.length} trial${critic.trials.length === 1 ? '' : 's'} · prompt \`${result.prompt.id}\` v${result.prompt.version} · model \`${result.model.id}\` on ${result.model.device}`,
+    '',
+    '## Violations',
+    '',
+    ...(result.violations.length ? violationLines(result) : ['None reported.']),
+  ];
+  critic.trials.forEach((trial, i) => {
+    lines.push('', `## Trial ${i + 1}: answer ${trial.answer ?? '(none)'} (parse ${trial.parse})`, '');
+    if (trial.overview) lines.push(trial.overview, '');
+    for (const c of trial.components) lines.push(`- **${c.name}** — anomaly ${c.anomaly ?? '?'}: ${c.analysis}`);
+    lines.push('', '<details><summary>Raw answer</summary>', '', '```', trial.raw, '```', '', '</details>');
+  });
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,46 @@
+import { parseArgs } from 'node:util';
+import { evaluateVideo } from '../engine/evaluate/evaluateVideo';
+import { loadPrompt } from '../engine/evaluate/shippedPrompts';
+import type { CliIo } from './cliIo';
+import { ENGINE_FLAGS_HELP, ENGINE_FLAG_SPECS, engineFrom } from './engineFlags';
+import { progressLine, writeResultFile } from './resultOutput';
+import { UsageError } from './usageError';
+
+export const SCORE_HELP = `cosmos-critic score <video…> [options]
+
+Reward score per video: P("No" anomaly) renormalised over the answer tokens "Yes"/"No", 0–1, higher =
+more physically plausible; band high ≥ 0.7, medium ≥ 0.3, low below.
+
+Options:
+  --prompt F             a reward prompt file (default: the shipped "reward" prompt)
+  --json                 print each result as one line of JSON (default: a line of text per video)
+  --out DIR              also write each result to DIR/<video>.<prompt>-v<version>.result.json
+  --no-cache             recompute even when a cached result exists
+${ENGINE_FLAGS_HELP}`;
+
+export async function scoreCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ...ENGINE_FLAG_SPECS, prompt: { type: 'string' }, json: { type: 'boolean' }, out: { type: 'string' }, 'no-cache': { type: 'boolean' } },
+  });
+  if (positionals.length === 0) throw new UsageError('score needs at least one video');
+  const prompt = loadPrompt(values.prompt ?? 'reward');
+  if (prompt.mode !== 'reward') throw new UsageError(`${prompt.path}: mode is "${prompt.mode}"; score needs a reward prompt (use "critique" for critic prompts)`);
+  const engine = await engineFrom(values, io);
+  let failed = 0;
+  for (const video of positionals) {
+    try {
+      const result = await evaluateVideo(engine, video, prompt, { force: values['no-cache'], signal: io.signal, onProgress: (e) => io.progress(progressLine(video, e)) });
+      io.progress('');
+      if (values.out) await writeResultFile(values.out, result);
+      const r = result.reward!;
+      io.stdout(values.json ? JSON.stringify(result) + '\n' : `${r.score.toFixed(4)}  ${r.band.padEnd(6)}  anomaly ${r.anomaly.padEnd(3)}  ${result.video.path}\n`);
+    } catch (err) {
+      if (io.signal.aborted) throw err;
+      failed++;
+      io.reportError(err, video);
+    }
+  }
+  return failed > 0 ? 1 : 0;
+}

@@ -1,0 +1,177 @@
+import { resolve } from 'node:path';
+import type { PromptFile } from '../../promptfile/promptFile';
+import { bandOf, RESULT_SCHEMA, type CriticResult, type TimingMs } from '../../shared/result';
+import type { VideoProbe } from '../../shared/video';
+import { parseAnswers } from '../critique/parseAnswers';
+import { decodeFrames } from '../media/frameDecoder';
+import type { FfmpegTools } from '../media/ffmpegTools';
+import { probeVideo } from '../media/probeVideo';
+import { generateText, type Prefill } from '../model/generateText';
+import type { LocalModel } from '../model/localModel';
+import { buildPromptSequence, type VideoFeatures } from '../model/promptSequence';
+import { twoWayProbabilities, type SamplingSettings } from '../model/tokenSampler';
+import type { CacheStore } from '../store/cacheStore';
+import { sha256OfFile, sha256OfText } from '../store/fileHash';
+import { videoPatches } from '../vision/videoPatches';
+
+export type Stage = 'probe' | 'decode' | 'vision' | 'prefill' | 'generate';
+
+export interface ProgressEvent {
+  stage: Stage;
+  trial?: number;
+  trials?: number;
+  tokens?: number;
+  tokensPerSecond?: number;
+}
+
+export interface EvaluateOptions {
+  /** Critic trials (sampled critiques); defaults to the prompt's `trials`, else 1. */
+  trials?: number;
+  seed?: number;
+  maxNewTokens?: number;
+  /** Re-run even when a result for the same inputs is cached. */
+  force?: boolean;
+  onProgress?: (event: ProgressEvent) => void;
+  onText?: (trial: number, delta: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface LocalEngine {
+  model: LocalModel;
+  tools: FfmpegTools;
+  cache: CacheStore;
+}
+
+const DEFAULT_MAX_NEW_TOKENS = 4096;
+
+function samplingSettings(prompt: PromptFile, model: LocalModel, seed: number): SamplingSettings {
+  const g = prompt.generation;
+  const d = model.config.generationDefaults;
+  return {
+    temperature: g.temperature ?? (d.doSample === false ? 0 : d.temperature ?? 0),
+    topK: g.top_k ?? d.topK ?? 0,
+    topP: g.top_p ?? d.topP ?? 1,
+    repetitionPenalty: g.repetition_penalty ?? d.repetitionPenalty ?? 1,
+    seed,
+  };
+}
+
+/** Vision features for the plan: from the cache when this video, plan and model were seen before; else decode + encode. */
+async function videoFeatures(engine: LocalEngine, probe: VideoProbe, videoSha: string, timing: TimingMs, options: EvaluateOptions): Promise<{ video: VideoFeatures; cached: boolean }> {
+  const { model } = engine;
+  const { plan } = probe;
+  const c = model.config;
+  const grid: [number, number, number] = [Math.ceil(plan.frames / c.temporalPatchSize), plan.height / c.patchSize, plan.width / c.patchSize];
+  const tokens = (grid[0] * grid[1] * grid[2]) / c.spatialMergeSize ** 2;
+  const key = sha256OfText('features/1', videoSha, JSON.stringify(plan), model.fingerprint);
+  const secondPerGridT = plan.second_per_grid_t;
+  const cached = await engine.cache.readFeatures(key, tokens * c.hiddenSize);
+  if (cached) return { video: { features: cached, grid, secondPerGridT }, cached: true };
+
+  options.onProgress?.({ stage: 'decode' });
+  let started = performance.now();
+  const patches = await videoPatches(decodeFrames(probe.video.path, plan, engine.tools, options.signal), plan.frames, plan.width, plan.height, {
+    mean: c.imageMean,
+    std: c.imageStd,
+    rescale: c.rescaleFactor,
+    patchSize: c.patchSize,
+    temporalPatchSize: c.temporalPatchSize,
+    mergeSize: c.spatialMergeSize,
+  });
+  timing.decode = performance.now() - started;
+  options.signal?.throwIfAborted();
+  options.onProgress?.({ stage: 'vision' });
+  started = performance.now();
+  const features = await model.encodeVideo(patches.pixelValues, patches.rows, patches.rowLength, patches.grid);
+  timing.vision = performance.now() - started;
+  await engine.cache.writeFeatures(key, features);
+  return { video: { features, grid: patches.grid, secondPerGridT }, cached: false };
+}
+
+/** One video × prompt on the local model: the reward score or the critic's trials, as a result (cached by content). */
+export async function evaluateVideo(engine: LocalEngine, videoPath: string, prompt: PromptFile, options: EvaluateOptions = {}): Promise<CriticResult> {
+  const { model } = engine;
+  const totalStarted = performance.now();
+  const timing: TimingMs = { probe: 0, decode: 0, vision: 0, prefill: 0, generate: 0, total: 0 };
+  options.onProgress?.({ stage: 'probe' });
+  let started = performance.now();
+  const probe = await probeVideo(resolve(videoPath), engine.tools, prompt.video, options.signal);
+  const videoSha = await sha256OfFile(probe.video.path);
+  timing.probe = performance.now() - started;
+
+  const trials = prompt.mode === 'reward' ? 1 : Math.max(1, options.trials ?? prompt.trials ?? 1);
+  const seed = options.seed ?? prompt.generation.seed ?? 1;
+  const maxNewTokens = options.maxNewTokens ?? prompt.generation.max_new_tokens ?? DEFAULT_MAX_NEW_TOKENS;
+  const settings = samplingSettings(prompt, model, seed);
+  const resultKey = sha256OfText('result/1', videoSha, prompt.sha256, model.fingerprint, JSON.stringify({ trials, seed, maxNewTokens, settings, mode: prompt.mode }));
+  if (!options.force) {
+    const hit = await engine.cache.readResult(resultKey);
+    if (hit) return { ...hit, video: { ...hit.video, path: probe.video.path }, prompt: { ...hit.prompt, path: prompt.path }, cache: { result: true, vision_features: true } };
+  }
+
+  const { video, cached: featuresCached } = await videoFeatures(engine, probe, videoSha, timing, options);
+  options.signal?.throwIfAborted();
+  options.onProgress?.({ stage: 'prefill' });
+  started = performance.now();
+  const sequence = await buildPromptSequence(model, prompt.system, prompt.user, video);
+  const first = await model.forward(sequence.embeds, sequence.ids.length, sequence.positions.positionIds, model.emptyCache());
+  timing.prefill = performance.now() - started;
+
+  const base: CriticResult = {
+    schema: RESULT_SCHEMA,
+    video: { path: probe.video.path, sha256: videoSha, duration_s: probe.video.duration_s, width: probe.video.width, height: probe.video.height, fps: probe.video.fps },
+    mode: prompt.mode,
+    prompt: { id: prompt.id, version: prompt.version, sha256: prompt.sha256, path: prompt.path },
+    model: { backend: 'onnx', id: model.config.id, device: model.device, precision: model.folder.precision },
+    sampling: {
+      rule: probe.plan.rule,
+      fps: probe.plan.sample_fps,
+      frames: probe.plan.frames,
+      width: probe.plan.width,
+      height: probe.plan.height,
+      frame_times_s: probe.plan.frame_times_s,
+    },
+    violations: [],
+    timing_ms: timing,
+    cache: { result: false, vision_features: featuresCached },
+    created_at: new Date().toISOString(),
+  };
+
+  if (prompt.mode === 'reward') {
+    const yes = model.tokenizer.singleTokenId('Yes');
+    const no = model.tokenizer.singleTokenId('No');
+    const { pYes, pNo } = twoWayProbabilities(first.lastLogits[yes]!, first.lastLogits[no]!);
+    base.reward = { score: pNo, anomaly: pYes > pNo ? 'Yes' : 'No', p_yes: pYes, p_no: pNo, band: bandOf(pNo) };
+  } else {
+    const prefill: Prefill = { lastLogits: first.lastLogits, cache: first.cache, nextPosition: sequence.positions.nextPosition, promptIds: sequence.ids };
+    const texts: string[] = [];
+    started = performance.now();
+    let tokens = 0;
+    for (let trial = 0; trial < trials; trial++) {
+      options.onProgress?.({ stage: 'generate', trial, trials, tokens: 0 });
+      const trialStarted = performance.now();
+      const out = await generateText(model, prefill, {
+        settings: { ...settings, seed: seed + trial },
+        maxNewTokens,
+        stopTokenIds: model.config.eosTokenIds,
+        signal: options.signal,
+        onText: (delta, n) => {
+          options.onText?.(trial, delta);
+          options.onProgress?.({ stage: 'generate', trial, trials, tokens: n, tokensPerSecond: (n * 1000) / Math.max(1, performance.now() - trialStarted) });
+        },
+      });
+      tokens += out.tokenIds.length;
+      texts.push(out.text);
+    }
+    timing.generate = performance.now() - started;
+    const parsed = parseAnswers(texts, probe.plan.frame_times_s);
+    base.critic = parsed.critic;
+    base.violations = parsed.violations;
+    base.video_analysis = parsed.video_analysis;
+    base.generation = { tokens, tokens_per_second: timing.generate > 0 ? +((tokens * 1000) / timing.generate).toFixed(2) : 0 };
+  }
+  timing.total = performance.now() - totalStarted;
+  for (const k of Object.keys(timing) as (keyof TimingMs)[]) timing[k] = Math.round(timing[k]);
+  await engine.cache.writeResult(resultKey, base);
+  return base;
+}
