@@ -1,5 +1,5 @@
 import { CacheStore, defaultCacheDir } from '../engine/store/cacheStore';
-import type { LocalEngine } from '../engine/evaluate/evaluateVideo';
+import { localEngine, type LocalEngine } from '../engine/evaluate/evaluateVideo';
 import { locateFfmpeg } from '../engine/media/ffmpegTools';
 import type { DeviceSetting } from '../engine/model/executionProvider';
 import { LocalModel } from '../engine/model/localModel';
@@ -36,5 +36,5 @@ export async function engineFrom(values: Values, io: CliIo): Promise<LocalEngine
   if (!Number.isInteger(cudaDeviceId) || cudaDeviceId < 0) throw new UsageError('--cuda-device must be a device number (0, 1, …)');
   const tools = locateFfmpeg(values['ffmpeg-path'] ?? io.env.COSMOS_CRITIC_FFMPEG);
   const model = await LocalModel.load(modelDir, { precision, device, cudaDeviceId });
-  return { model, tools, cache: new CacheStore(values['cache-dir'] ?? defaultCacheDir(io.env)) };
+  return localEngine(model, tools, new CacheStore(values['cache-dir'] ?? defaultCacheDir(io.env)));
 }

@@ -40,6 +40,12 @@ export interface LocalEngine {
   model: LocalModel;
   tools: FfmpegTools;
   cache: CacheStore;
+  /** Work done, counted: tests and benchmarks prove cache hits with these, not with timings. */
+  counters: { videoDecodes: number };
+}
+
+export function localEngine(model: LocalModel, tools: FfmpegTools, cache: CacheStore): LocalEngine {
+  return { model, tools, cache, counters: { videoDecodes: 0 } };
 }
 
 const DEFAULT_MAX_NEW_TOKENS = 4096;
@@ -69,6 +75,7 @@ async function videoFeatures(engine: LocalEngine, probe: VideoProbe, videoSha: s
   if (cached) return { video: { features: cached, grid, secondPerGridT }, cached: true };
 
   options.onProgress?.({ stage: 'decode' });
+  engine.counters.videoDecodes++;
   let started = performance.now();
   const patches = await videoPatches(decodeFrames(probe.video.path, plan, engine.tools, options.signal), plan.frames, plan.width, plan.height, {
     mean: c.imageMean,

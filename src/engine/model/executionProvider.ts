@@ -1,4 +1,6 @@
 import * as ort from 'onnxruntime-node';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 export type DeviceSetting = 'auto' | 'cuda' | 'cpu';
 
@@ -27,6 +29,17 @@ function sessionOptions(provider: 'cuda' | 'cpu', deviceId: number): ort.Inferen
   };
 }
 
+/** Whether onnxruntime-node's CUDA provider library sits beside its binding (the npm package ships CPU only). */
+export function cudaProviderInstalled(): boolean {
+  try {
+    const lib = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
+    const bindingDir = join(dirname(require.resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch);
+    return existsSync(join(bindingDir, lib));
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Chooses the execution provider by creating the first session: CUDA where asked for (or, with "auto", where it loads),
  * CPU otherwise. The choice is made once and every later session uses the same one.
@@ -37,7 +50,10 @@ export async function chooseExecutionProvider(
   cudaDeviceId: number,
 ): Promise<{ factory: SessionFactory; first: ort.InferenceSession }> {
   const cpu: SessionFactory = { device: 'cpu', create: (path) => ort.InferenceSession.create(path, sessionOptions('cpu', 0)) };
-  if (device === 'cpu') return { factory: cpu, first: await cpu.create(firstGraph) };
+  if (device === 'cpu' || (device === 'auto' && !cudaProviderInstalled())) return { factory: cpu, first: await cpu.create(firstGraph) };
+  if (!cudaProviderInstalled()) {
+    throw new ExecutionProviderError(`CUDA was requested but onnxruntime-node's CUDA provider is not installed. ${CUDA_INSTALL_HINT}`);
+  }
   const cuda: SessionFactory = { device: `cuda:${cudaDeviceId}`, create: (path) => ort.InferenceSession.create(path, sessionOptions('cuda', cudaDeviceId)) };
   try {
     return { factory: cuda, first: await cuda.create(firstGraph) };

@@ -62,5 +62,8 @@ export async function generateText(model: LocalModel, prefill: Prefill, request:
     cache = step.cache;
     position++;
   }
-  return { text: model.tokenizer.decode(generated), tokenIds: generated, finish, ms: performance.now() - started };
+  const text = model.tokenizer.decode(generated);
+  // Whatever was held back waiting for more bytes goes out now, as it will be in the final text.
+  if (request.onText && text.length > emitted.length && text.startsWith(emitted)) request.onText(text.slice(emitted.length), generated.length);
+  return { text, tokenIds: generated, finish, ms: performance.now() - started };
 }

@@ -1,0 +1,43 @@
+import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type WorkDoneProgressReporter } from 'vscode-languageserver/node';
+import { evaluateVideo, type ProgressEvent } from '../engine/evaluate/evaluateVideo';
+import { loadPrompt } from '../engine/evaluate/shippedPrompts';
+import { TextDeltaNotification, type EvaluateOutcome, type EvaluateParams } from '../shared/requests';
+import { abortSignalFor } from './cancellation';
+import type { EngineHost } from './engineHost';
+
+function progressMessage(e: ProgressEvent): string {
+  if (e.stage !== 'generate') return { probe: 'Probing', decode: 'Decoding frames', vision: 'Encoding video', prefill: 'Reading prompt' }[e.stage];
+  const rate = e.tokensPerSecond ? ` · ${e.tokensPerSecond.toFixed(1)} tok/s` : '';
+  return `Generating (trial ${(e.trial ?? 0) + 1}/${e.trials ?? 1}, ${e.tokens ?? 0} tokens${rate})`;
+}
+
+/** `critic/score` and `critic/critique`: one video, with work-done progress, streamed text and cancellation. */
+export function createEvaluateHandler(connection: Connection, host: EngineHost, mode: 'reward' | 'critic') {
+  return async (params: EvaluateParams, token: CancellationToken, workDone?: WorkDoneProgressReporter): Promise<EvaluateOutcome> => {
+    const signal = abortSignalFor(token);
+    workDone?.begin(mode === 'reward' ? 'Scoring video' : 'Critiquing video', undefined, undefined, true);
+    try {
+      const prompt = loadPrompt(params.prompt ?? (mode === 'reward' ? 'reward' : 'critic-detailed'));
+      if (prompt.mode !== mode) {
+        return { ok: false, error: { file: prompt.path ?? params.path, message: `${prompt.path}: is a ${prompt.mode} prompt; this command needs a ${mode} prompt` } };
+      }
+      const engine = await host.engine();
+      const result = await evaluateVideo(engine, params.path, prompt, {
+        trials: params.trials,
+        seed: params.seed,
+        maxNewTokens: params.maxNewTokens,
+        force: params.force,
+        signal,
+        onProgress: (e) => workDone?.report(progressMessage(e)),
+        onText: (trial, delta) => params.jobId && void connection.sendNotification(TextDeltaNotification, { jobId: params.jobId, trial, delta }),
+      });
+      return { ok: true, result };
+    } catch (err) {
+      if (signal.aborted) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+      const message = (err as Error).message ?? String(err);
+      return { ok: false, error: { file: params.path, message: message.includes(params.path) ? message : `${params.path}: ${message}` } };
+    } finally {
+      workDone?.done();
+    }
+  };
+}
