@@ -13,8 +13,10 @@ function progressMessage(e: ProgressEvent): string {
 
 /** `critic/score` and `critic/critique`: one video, with work-done progress, streamed text and cancellation. */
 export function createEvaluateHandler(connection: Connection, host: EngineHost, mode: 'reward' | 'critic') {
-  return async (params: EvaluateParams, token: CancellationToken, workDone?: WorkDoneProgressReporter): Promise<EvaluateOutcome> => {
+  return async (params: EvaluateParams, token: CancellationToken): Promise<EvaluateOutcome> => {
     const signal = abortSignalFor(token);
+    // Custom requests get no reporter from vscode-languageserver; attach one when the client sent a token.
+    const workDone: WorkDoneProgressReporter | undefined = params.workDoneToken !== undefined ? connection.window.attachWorkDoneProgress(params.workDoneToken) : undefined;
     workDone?.begin(mode === 'reward' ? 'Scoring video' : 'Critiquing video', undefined, undefined, true);
     try {
       const prompt = loadPrompt(params.prompt ?? (mode === 'reward' ? 'reward' : 'critic-detailed'));

@@ -1,4 +1,4 @@
-import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, RequestType0, type WorkDoneProgressParams } from 'vscode-languageserver-protocol';
 import type { CriticResult } from './result';
 import type { FileError, ProbeOutcome, SamplingOptions } from './video';
 
@@ -27,7 +27,7 @@ export interface ProbeResponse {
 export const ProbeRequest = new RequestType<ProbeParams, ProbeResponse, void>('critic/probe');
 
 /** One video through the local model: reward (`critic/score`) or critique (`critic/critique`). */
-export interface EvaluateParams {
+export interface EvaluateParams extends WorkDoneProgressParams {
   path: string;
   /** A prompt file path, or the name of a shipped prompt ("reward", "critic-detailed"). Default by mode. */
   prompt?: string;

@@ -30,13 +30,22 @@ interface AnswerRead {
   index: number;
 }
 
+/** "No", or a short sentence with a single kind of yes/no word in it: "Based on the analysis, yes." */
+function answerInTag(content: string): YesNo | null {
+  const direct = readYesNo(content);
+  if (direct || content.length > 200) return direct;
+  const words = new Set((content.match(/\b(?:yes|no)\b/gi) ?? []).map((w) => w.toLowerCase()));
+  if (words.size !== 1 || /yes\s*\|\s*no|no\s*\|\s*yes/i.test(content)) return null;
+  return words.has('yes') ? 'Yes' : 'No';
+}
+
 function readAnswer(text: string): AnswerRead {
   const tags = findOpenTags(text, 'answer');
   // The last answer that reads as Yes/No wins: earlier ones may be the template echoed in the reasoning.
   for (let i = tags.length - 1; i >= 0; i--) {
     const tag = tags[i]!;
     const section = readTag(text, 'answer', [ANY_TAG], tag.index);
-    const answer = section ? readYesNo(cleanText(section.content)) : null;
+    const answer = section ? answerInTag(cleanText(section.content)) : null;
     if (answer) return { answer, index: tag.index };
   }
   const firstTag = tags[0]?.index ?? text.length;

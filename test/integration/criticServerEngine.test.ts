@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  createProtocolConnection,
+  ExitNotification,
+  InitializeRequest,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  WorkDoneProgress,
+  type ProtocolConnection,
+} from 'vscode-languageserver-protocol/node';
+import { BackendInfoRequest, CritiqueRequest, ScoreRequest, TextDeltaNotification } from '../../src/shared/requests';
+import { ensureTinyModel } from '../fixtures/tinyModel/index';
+import { ensureVideoFixtures, videoPath } from '../fixtures/videos';
+import { SERVER, requireBuilt } from './builtArtifacts';
+
+let connection: ProtocolConnection;
+let child: ReturnType<typeof spawn>;
+let cacheDir: string;
+const progress: string[] = [];
+
+before(async () => {
+  ensureVideoFixtures(['short']);
+  const modelDir = await ensureTinyModel();
+  cacheDir = mkdtempSync(join(tmpdir(), 'cosmos-critic-server-'));
+  child = spawn(process.execPath, [requireBuilt(SERVER), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  connection.onProgress(WorkDoneProgress.type, 'job-1', (value) => {
+    if (value.kind === 'report' && value.message) progress.push(value.message);
+  });
+  connection.listen();
+  await connection.sendRequest(InitializeRequest.type, {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: { window: { workDoneProgress: true } },
+    initializationOptions: { modelPath: modelDir, device: 'cpu', cacheDir },
+  });
+});
+
+after(async () => {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  await connection.sendRequest(ShutdownRequest.type);
+  await connection.sendNotification(ExitNotification.type);
+  await exited;
+  connection.dispose();
+  rmSync(cacheDir, { recursive: true, force: true });
+});
+
+describe('critic server: the local engine over LSP', () => {
+  it('reports backend and device', async () => {
+    const info = await connection.sendRequest(BackendInfoRequest);
+    assert.equal(info.device, 'cpu');
+    assert.equal(info.error, null);
+  });
+
+  it('critic/score returns a reward result', async () => {
+    const outcome = await connection.sendRequest(ScoreRequest, { path: videoPath('short') });
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    assert.ok(Math.abs(outcome.result.reward!.p_no + outcome.result.reward!.p_yes - 1) < 1e-9);
+  });
+
+  it('critic/critique streams its text and reports progress with the stage', async () => {
+    const streamed: string[] = [];
+    const sub = connection.onNotification(TextDeltaNotification, (p) => {
+      if (p.jobId === 'stream-1') streamed.push(p.delta);
+    });
+    const outcome = await connection.sendRequest(CritiqueRequest, { path: videoPath('short'), trials: 1, maxNewTokens: 8, jobId: 'stream-1', workDoneToken: 'job-1' });
+    sub.dispose();
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    assert.equal(streamed.join(''), outcome.result.critic!.trials[0]!.raw, 'streamed text');
+    assert.ok(progress.some((m) => /Generating \(trial 1\/1/.test(m)), `progress: ${progress.join(' | ')}`);
+    assert.ok(progress.some((m) => /Decoding frames|Encoding video/.test(m)), `progress: ${progress.join(' | ')}`);
+  });
+
+  it('a bad video is a failed outcome naming the file, and the server keeps serving', async () => {
+    const outcome = await connection.sendRequest(ScoreRequest, { path: '/nonexistent/clip.mp4' });
+    assert.ok(!outcome.ok);
+    assert.match(outcome.error.message, /\/nonexistent\/clip\.mp4: no such file/);
+    assert.ok((await connection.sendRequest(ScoreRequest, { path: videoPath('short') })).ok);
+  });
+});
