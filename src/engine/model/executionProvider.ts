@@ -26,6 +26,10 @@ function sessionOptions(provider: 'cuda' | 'cpu', deviceId: number): ort.Inferen
     executionProviders: provider === 'cuda' ? [{ name: 'cuda', deviceId }] : ['cpu'],
     graphOptimizationLevel: 'all',
     logSeverityLevel: 3,
+    // Without the arena, memory a run needed (a long prefill's attention) goes back to the system when the run ends.
+    enableCpuMemArena: false,
+    // Idle ORT worker threads otherwise spin for a while after each run, starving ffmpeg decoding beside them.
+    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
   };
 }
 
