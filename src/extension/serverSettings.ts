@@ -3,9 +3,6 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CriticServerOptions } from '../shared/requests';
 
-/** Settings whose change means the critic server must be restarted to see them. */
-export const SERVER_SETTINGS = ['cosmosCritic.ffmpegPath'] as const;
-
 /**
  * Reads a setting, ignoring workspace and folder values in an untrusted workspace: a cloned
  * repository must not be able to choose which binary the critic server runs.
@@ -23,9 +20,24 @@ function expandHome(value: string): string {
   return value;
 }
 
+function pathSetting(key: string): string | undefined {
+  const value = trustedSetting<string>('cosmosCritic', key);
+  const trimmed = typeof value === 'string' ? value.trim() : '';
+  return trimmed ? expandHome(trimmed) : undefined;
+}
+
 /** The initialization options the critic server is started with. */
 export function criticServerOptions(): CriticServerOptions {
-  const ffmpegPath = trustedSetting<string>('cosmosCritic', 'ffmpegPath');
-  const trimmed = typeof ffmpegPath === 'string' ? ffmpegPath.trim() : '';
-  return trimmed ? { ffmpegPath: expandHome(trimmed) } : {};
+  const options: CriticServerOptions = {};
+  const ffmpegPath = pathSetting('ffmpegPath');
+  const modelPath = pathSetting('modelPath');
+  if (ffmpegPath) options.ffmpegPath = ffmpegPath;
+  if (modelPath) options.modelPath = modelPath;
+  const precision = trustedSetting<string>('cosmosCritic', 'precision');
+  if (precision === 'fp32' || precision === 'fp16' || precision === 'q4') options.precision = precision;
+  const device = trustedSetting<string>('cosmosCritic', 'device');
+  if (device === 'auto' || device === 'cuda' || device === 'cpu') options.device = device;
+  const cudaDeviceId = trustedSetting<number>('cosmosCritic', 'cudaDeviceId');
+  if (typeof cudaDeviceId === 'number' && Number.isInteger(cudaDeviceId) && cudaDeviceId >= 0) options.cudaDeviceId = cudaDeviceId;
+  return options;
 }
