@@ -192,3 +192,27 @@ describe('model folder errors name the file', () => {
     await assert.rejects(LocalModel.load(modelDir, { device: 'cuda' }), /CUDA was requested .*ONNXRUNTIME_NODE_INSTALL=cuda12/);
   });
 });
+
+describe('prompt sequence as the Hugging Face processor builds it', () => {
+  it('renders the chat template, expands the video into one pad per feature and merges the features', async () => {
+    const { buildPromptSequence } = await import('../../src/engine/model/promptSequence');
+    const hidden = model.config.hiddenSize;
+    const grid: [number, number, number] = [2, 4, 6]; // 2 temporal steps × (2×3 merged) = 12 video tokens
+    const features = Float32Array.from({ length: 12 * hidden }, (_, i) => i / 1000);
+    const seq = await buildPromptSequence(model, 'You are a critic.', 'Any anomalies?', { features, grid, secondPerGridT: 0.5 });
+    const text = model.tokenizer.decode(seq.ids, false);
+    assert.equal(
+      text,
+      '<|im_start|>system\nYou are a critic.<|im_end|>\n<|im_start|>user\n<|vision_start|>' + '<|video_pad|>'.repeat(12) + '<|vision_end|>Any anomalies?<|im_end|>\n<|im_start|>assistant\n',
+    );
+    assert.equal(seq.videoTokens, 12);
+    assert.equal(seq.ids[seq.videoStart - 1], model.config.visionStartTokenId);
+    assert.deepEqual(Array.from(seq.embeds.slice(seq.videoStart * hidden, (seq.videoStart + 12) * hidden)), Array.from(features));
+    // Text embeddings around the video are the token embeddings themselves.
+    const own = await model.embedTokens([seq.ids[0]!]);
+    assert.deepEqual(Array.from(seq.embeds.slice(0, hidden)), Array.from(own));
+    // The first text token after the video resumes at the largest video position + 1.
+    const after = seq.videoStart + 12;
+    assert.equal(Number(seq.positions.positionIds[after]), seq.videoStart + 3);
+  });
+});
