@@ -5,6 +5,7 @@ import { CRITIQUE_HELP, critiqueCommand } from './critiqueCommand';
 import { PARSE_HELP, parseCommand } from './parseCommand';
 import { PROBE_HELP, probeCommand } from './probeCommand';
 import { SCORE_HELP, scoreCommand } from './scoreCommand';
+import { SERVE_HELP, serveCommand } from './serveCommand';
 import { UsageError } from './usageError';
 
 declare const PACKAGE_VERSION: string | undefined;
@@ -18,6 +19,7 @@ Commands:
   parse <answer…>   saved critic answers → critic score, violations and analysis, as JSON
   score <video…>    reward score (0–1, higher = more physically plausible) per video
   critique <video>  chain-of-thought critique with violations and their times
+  serve             the local model as an OpenAI-compatible server
 
 Run "cosmos-critic <command> --help" for a command's options.
 Exit codes: 0 success, 1 a video failed (the others are still processed), 2 bad usage.`;
@@ -27,6 +29,7 @@ const COMMANDS: Record<string, { run: (args: string[], io: CliIo) => Promise<num
   parse: { run: parseCommand, help: PARSE_HELP },
   score: { run: scoreCommand, help: SCORE_HELP },
   critique: { run: critiqueCommand, help: CRITIQUE_HELP },
+  serve: { run: serveCommand, help: SERVE_HELP },
 };
 
 function errorLine(err: unknown, file?: string): string {
@@ -72,6 +75,7 @@ function processIo(): CliIo {
   return {
     stdout: (text) => process.stdout.write(text),
     stdoutIsTTY: Boolean(process.stdout.isTTY),
+    log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
     progress: (line) => {
       if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K${line}`);
     },

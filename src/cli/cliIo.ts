@@ -4,6 +4,8 @@ export interface CliIo {
   stdoutIsTTY: boolean;
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
+  /** A line for the operator's log (stderr), kept when stderr is not a terminal. */
+  log(line: string): void;
   /** Transient status for people watching a terminal (stderr); dropped when stderr is not a terminal. */
   progress(line: string): void;
   /** Prints one line for a failure; the file is named when the error does not already name it. */

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { evaluateVideo } from '../engine/evaluate/evaluateVideo';
+import { evaluateWith } from '../engine/evaluate/backend';
 import { loadPrompt } from '../engine/evaluate/shippedPrompts';
 import type { CliIo } from './cliIo';
-import { ENGINE_FLAGS_HELP, ENGINE_FLAG_SPECS, engineFrom } from './engineFlags';
+import { ENGINE_FLAGS_HELP, ENGINE_FLAG_SPECS, backendFrom } from './engineFlags';
 import { critiqueAsMarkdown, critiqueAsText, progressLine, writeResultFile } from './resultOutput';
 import { UsageError } from './usageError';
 
@@ -51,11 +51,11 @@ export async function critiqueCommand(args: string[], io: CliIo): Promise<number
   const maxNewTokens = positiveInt('max-new-tokens', values['max-new-tokens']);
   const prompt = loadPrompt(values.prompt ?? 'critic-detailed');
   if (prompt.mode !== 'critic') throw new UsageError(`${prompt.path}: mode is "${prompt.mode}"; critique needs a critic prompt (use "score" for reward prompts)`);
-  const engine = await engineFrom(values, io);
+  const backend = await backendFrom(values, io);
   const video = positionals[0]!;
   try {
     let currentTrial = -1;
-    const result = await evaluateVideo(engine, video, prompt, {
+    const result = await evaluateWith(backend, video, prompt, {
       trials,
       seed,
       maxNewTokens,

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { evaluateVideo } from '../engine/evaluate/evaluateVideo';
+import { evaluateWith } from '../engine/evaluate/backend';
 import { loadPrompt } from '../engine/evaluate/shippedPrompts';
 import type { CliIo } from './cliIo';
-import { ENGINE_FLAGS_HELP, ENGINE_FLAG_SPECS, engineFrom } from './engineFlags';
+import { ENGINE_FLAGS_HELP, ENGINE_FLAG_SPECS, backendFrom } from './engineFlags';
 import { progressLine, writeResultFile } from './resultOutput';
 import { UsageError } from './usageError';
 
@@ -27,11 +27,11 @@ export async function scoreCommand(args: string[], io: CliIo): Promise<number> {
   if (positionals.length === 0) throw new UsageError('score needs at least one video');
   const prompt = loadPrompt(values.prompt ?? 'reward');
   if (prompt.mode !== 'reward') throw new UsageError(`${prompt.path}: mode is "${prompt.mode}"; score needs a reward prompt (use "critique" for critic prompts)`);
-  const engine = await engineFrom(values, io);
+  const backend = await backendFrom(values, io);
   let failed = 0;
   for (const video of positionals) {
     try {
-      const result = await evaluateVideo(engine, video, prompt, { force: values['no-cache'], signal: io.signal, onProgress: (e) => io.progress(progressLine(video, e)) });
+      const result = await evaluateWith(backend, video, prompt, { force: values['no-cache'], signal: io.signal, onProgress: (e) => io.progress(progressLine(video, e)) });
       io.progress('');
       if (values.out) await writeResultFile(values.out, result);
       const r = result.reward!;

@@ -50,7 +50,7 @@ export function localEngine(model: LocalModel, tools: FfmpegTools, cache: CacheS
 
 const DEFAULT_MAX_NEW_TOKENS = 4096;
 
-function samplingSettings(prompt: PromptFile, model: LocalModel, seed: number): SamplingSettings {
+export function samplingSettings(prompt: Pick<PromptFile, 'generation'>, model: LocalModel, seed: number): SamplingSettings {
   const g = prompt.generation;
   const d = model.config.generationDefaults;
   return {
@@ -63,7 +63,7 @@ function samplingSettings(prompt: PromptFile, model: LocalModel, seed: number): 
 }
 
 /** Vision features for the plan: from the cache when this video, plan and model were seen before; else decode + encode. */
-async function videoFeatures(engine: LocalEngine, probe: VideoProbe, videoSha: string, timing: TimingMs, options: EvaluateOptions): Promise<{ video: VideoFeatures; cached: boolean }> {
+export async function videoFeatures(engine: LocalEngine, probe: VideoProbe, videoSha: string, timing: TimingMs, options: EvaluateOptions): Promise<{ video: VideoFeatures; cached: boolean }> {
   const { model } = engine;
   const { plan } = probe;
   const c = model.config;

@@ -5,6 +5,8 @@ export interface GenerationRequest {
   settings: SamplingSettings;
   maxNewTokens: number;
   stopTokenIds: readonly number[];
+  /** Sees each step's raw logits before the token is picked (for logprobs), and the token picked. */
+  onStep?: (logits: Float32Array, token: number) => void;
   /** Receives each new piece of text as soon as it decodes to complete characters. */
   onText?: (delta: string, tokens: number) => void;
   signal?: AbortSignal;
@@ -41,7 +43,9 @@ export async function generateText(model: LocalModel, prefill: Prefill, request:
   let finish: GenerationResult['finish'] = 'length';
   while (generated.length < request.maxNewTokens) {
     request.signal?.throwIfAborted();
+    const raw = request.onStep ? logits.slice() : logits;
     const token = pickToken(logits, request.settings, history, random);
+    request.onStep?.(raw, token);
     if (request.stopTokenIds.includes(token)) {
       finish = 'stop';
       break;

@@ -1,4 +1,5 @@
 import type { LocalModel } from './localModel';
+import type { ChatMessage } from './textTokenizer';
 import { ropePositions, type RopePositions } from './mropePositions';
 
 /** The prompt as the decoder sees it: token ids with the video expanded, embeddings with vision features merged in. */
@@ -22,12 +23,21 @@ export interface VideoFeatures {
  * per vision feature (as the Hugging Face processor does), embeds the tokens and overwrites the pads' embeddings with
  * the vision features.
  */
-export async function buildPromptSequence(model: LocalModel, system: string, user: string, video: VideoFeatures): Promise<PromptSequence> {
+export function buildPromptSequence(model: LocalModel, system: string, user: string, video: VideoFeatures): Promise<PromptSequence> {
+  return buildChatSequence(
+    model,
+    [
+      { role: 'system', content: [{ type: 'text', text: system }] },
+      { role: 'user', content: [{ type: 'video' }, { type: 'text', text: user }] },
+    ],
+    video,
+  );
+}
+
+/** The same for any conversation holding exactly one video part (as an OpenAI-style request may). */
+export async function buildChatSequence(model: LocalModel, messages: ChatMessage[], video: VideoFeatures): Promise<PromptSequence> {
   const { videoTokenId, hiddenSize, spatialMergeSize, tokensPerSecond } = model.config;
-  const text = model.tokenizer.renderChat([
-    { role: 'system', content: [{ type: 'text', text: system }] },
-    { role: 'user', content: [{ type: 'video' }, { type: 'text', text: user }] },
-  ]);
+  const text = model.tokenizer.renderChat(messages);
   const rendered = model.tokenizer.encode(text);
   const padAt = rendered.indexOf(videoTokenId);
   if (padAt < 0 || rendered.indexOf(videoTokenId, padAt + 1) >= 0) {

@@ -1,0 +1,180 @@
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import type { PromptFile } from '../../promptfile/promptFile';
+import { bandOf, RESULT_SCHEMA, type CriticResult, type TimingMs } from '../../shared/result';
+import type { SamplingPlan } from '../../shared/video';
+import { parseAnswers } from '../critique/parseAnswers';
+import type { EvaluateOptions } from '../evaluate/evaluateVideo';
+import type { FfmpegTools } from '../media/ffmpegTools';
+import { encodePlanAsJpeg } from '../media/jpegFrames';
+import { probeVideo } from '../media/probeVideo';
+import type { CacheStore } from '../store/cacheStore';
+import { sha256OfFile, sha256OfText } from '../store/fileHash';
+import type { ChatCompletionRequest, ContentPart, TopLogprob } from './chatTypes';
+import type { EndpointPool } from './endpointPool';
+
+/** How the video reaches the server: our sampled frames (`video/jpeg` data URL, as vLLM accepts) or a file:// URL. */
+export type VideoInput = 'frames' | 'url';
+
+export interface RemoteEngine {
+  pool: EndpointPool;
+  /** The served model's name (vLLM: the `--served-model-name`, default the repo id). */
+  modelName: string;
+  tools: FfmpegTools;
+  videoInput: VideoInput;
+  cache?: CacheStore;
+  /** How many top logprobs the reward asks for (OpenAI allows 20; vLLM up to its --max-logprobs). */
+  topLogprobs?: number;
+}
+
+export class RemoteAnswerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RemoteAnswerError';
+  }
+}
+
+/**
+ * sigmoid(lp_No − lp_Yes) from the first answer token's top logprobs; a word missing from the list is bounded by the
+ * smallest listed. Only the exact tokens count ("Yes", not " Yes"), as the reward model's scoring reads them.
+ */
+export function rewardFromTopLogprobs(top: readonly TopLogprob[]): { pYes: number; pNo: number } {
+  const find = (word: string) => top.find((t) => t.token === word)?.logprob;
+  const floor = Math.min(...top.map((t) => t.logprob));
+  const yes = find('Yes');
+  const no = find('No');
+  if (yes === undefined && no === undefined) {
+    throw new RemoteAnswerError(`neither "Yes" nor "No" is among the answer token's top ${top.length} logprobs (${top.slice(0, 5).map((t) => JSON.stringify(t.token)).join(', ')}…): is this the reward model with its reward prompt?`);
+  }
+  const pNo = 1 / (1 + Math.exp((yes ?? floor) - (no ?? floor)));
+  return { pYes: 1 - pNo, pNo };
+}
+
+function videoPart(url: string): ContentPart {
+  return { type: 'video_url', video_url: { url } };
+}
+
+/**
+ * Video options for the server. With a URL the server samples the file itself: the reward rule is asked for with
+ * `sampling: "reward"`, which `cosmos-critic serve` understands (vLLM does not: send it frames instead).
+ */
+function samplingKwargs(plan: SamplingPlan, prompt: PromptFile, input: VideoInput): Record<string, unknown> {
+  const v = prompt.video;
+  if (input === 'url' && plan.rule === 'reward') return { sampling: 'reward' };
+  // Frames carry their own timing (the sampled fps); a URL is sampled by the server at the prompt's target rate.
+  const rate = input === 'frames' ? { fps: plan.sample_fps } : v.nframes !== undefined ? { nframes: v.nframes } : { fps: plan.target_fps };
+  return {
+    ...rate,
+    ...(v.max_pixels !== undefined && { max_pixels: v.max_pixels }),
+    ...(v.min_pixels !== undefined && { min_pixels: v.min_pixels }),
+    ...(v.total_pixels !== undefined && { total_pixels: v.total_pixels }),
+    ...(v.max_frames !== undefined && { max_frames: v.max_frames }),
+    ...(v.min_frames !== undefined && { min_frames: v.min_frames }),
+  };
+}
+
+/** One video × prompt on an OpenAI-compatible server: the same result as the local backend, from the same frames. */
+export async function evaluateVideoRemote(remote: RemoteEngine, videoPath: string, prompt: PromptFile, options: EvaluateOptions = {}): Promise<CriticResult> {
+  const totalStarted = performance.now();
+  const timing: TimingMs = { probe: 0, decode: 0, vision: 0, prefill: 0, generate: 0, total: 0 };
+  options.onProgress?.({ stage: 'probe' });
+  let started = performance.now();
+  const probe = await probeVideo(resolve(videoPath), remote.tools, prompt.video, options.signal);
+  const videoSha = await sha256OfFile(probe.video.path);
+  timing.probe = performance.now() - started;
+
+  const trials = prompt.mode === 'reward' ? 1 : Math.max(1, options.trials ?? prompt.trials ?? 1);
+  const seed = options.seed ?? prompt.generation.seed ?? 1;
+  const maxNewTokens = options.maxNewTokens ?? prompt.generation.max_new_tokens ?? 4096;
+  const g = prompt.generation;
+  const resultKey = sha256OfText('remote-result/1', remote.modelName, remote.videoInput, videoSha, prompt.sha256, JSON.stringify({ trials, seed, maxNewTokens, g }));
+  if (remote.cache && !options.force) {
+    const hit = await remote.cache.readResult(resultKey);
+    if (hit) return { ...hit, video: { ...hit.video, path: probe.video.path }, prompt: { ...hit.prompt, path: prompt.path }, cache: { result: true, vision_features: false } };
+  }
+
+  options.onProgress?.({ stage: 'decode' });
+  started = performance.now();
+  const url =
+    remote.videoInput === 'url'
+      ? pathToFileURL(probe.video.path).href
+      : `data:video/jpeg;base64,${(await encodePlanAsJpeg(probe.video.path, probe.plan, remote.tools, 2, options.signal)).map((b) => b.toString('base64')).join(',')}`;
+  timing.decode = performance.now() - started;
+  const request: ChatCompletionRequest = {
+    model: remote.modelName,
+    messages: [
+      { role: 'system', content: [{ type: 'text', text: prompt.system }] },
+      { role: 'user', content: [videoPart(url), { type: 'text', text: prompt.user }] },
+    ],
+    mm_processor_kwargs: samplingKwargs(probe.plan, prompt, remote.videoInput),
+  };
+
+  const base: CriticResult = {
+    schema: RESULT_SCHEMA,
+    video: { path: probe.video.path, sha256: videoSha, duration_s: probe.video.duration_s, width: probe.video.width, height: probe.video.height, fps: probe.video.fps },
+    mode: prompt.mode,
+    prompt: { id: prompt.id, version: prompt.version, sha256: prompt.sha256, path: prompt.path },
+    model: { backend: 'openai', id: remote.modelName, device: '' },
+    sampling: { rule: probe.plan.rule, fps: probe.plan.sample_fps, frames: probe.plan.frames, width: probe.plan.width, height: probe.plan.height, frame_times_s: probe.plan.frame_times_s },
+    violations: [],
+    timing_ms: timing,
+    cache: { result: false, vision_features: false },
+    created_at: new Date().toISOString(),
+  };
+
+  if (prompt.mode === 'reward') {
+    options.onProgress?.({ stage: 'prefill' });
+    started = performance.now();
+    const { value, endpoint } = await remote.pool.run(
+      (client) => client.complete({ ...request, max_tokens: 1, temperature: 0, logprobs: true, top_logprobs: remote.topLogprobs ?? 20 }, options.signal),
+      options.signal,
+    );
+    timing.prefill = performance.now() - started;
+    const top = value.choices[0]?.logprobs?.content?.[0]?.top_logprobs;
+    if (!top?.length) throw new RemoteAnswerError(`${endpoint} returned no logprobs: the reward needs a server that returns top_logprobs (vLLM does; start it with --max-logprobs 20 or more)`);
+    const { pYes, pNo } = rewardFromTopLogprobs(top);
+    base.model.device = endpoint;
+    base.reward = { score: pNo, anomaly: pYes > pNo ? 'Yes' : 'No', p_yes: pYes, p_no: pNo, band: bandOf(pNo) };
+  } else {
+    const texts: string[] = [];
+    started = performance.now();
+    const endpoints = new Set<string>();
+    let chars = 0;
+    for (let trial = 0; trial < trials; trial++) {
+      options.onProgress?.({ stage: 'generate', trial, trials, tokens: 0 });
+      const { value, endpoint } = await remote.pool.run(
+        (client) =>
+          client.stream(
+            {
+              ...request,
+              max_tokens: maxNewTokens,
+              temperature: g.temperature,
+              top_p: g.top_p,
+              top_k: g.top_k,
+              repetition_penalty: g.repetition_penalty,
+              seed: seed + trial,
+            },
+            (delta) => {
+              chars += delta.length;
+              options.onText?.(trial, delta);
+              options.onProgress?.({ stage: 'generate', trial, trials, tokens: chars });
+            },
+            options.signal,
+          ),
+        options.signal,
+      );
+      endpoints.add(endpoint);
+      texts.push(value.text);
+    }
+    timing.generate = performance.now() - started;
+    base.model.device = [...endpoints].join(', ');
+    const parsed = parseAnswers(texts, probe.plan.frame_times_s);
+    base.critic = parsed.critic;
+    base.violations = parsed.violations;
+    base.video_analysis = parsed.video_analysis;
+  }
+  timing.total = performance.now() - totalStarted;
+  for (const k of Object.keys(timing) as (keyof TimingMs)[]) timing[k] = Math.round(timing[k]);
+  await remote.cache?.writeResult(resultKey, base);
+  return base;
+}
