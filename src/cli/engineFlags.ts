@@ -15,6 +15,7 @@ export const ENGINE_FLAG_SPECS = {
   'model-name': { type: 'string' },
   'video-input': { type: 'string' },
   timeout: { type: 'string' },
+  'top-logprobs': { type: 'string' },
   precision: { type: 'string' },
   device: { type: 'string' },
   'cuda-device': { type: 'string' },
@@ -28,6 +29,7 @@ export const ENGINE_FLAGS_HELP = `  --model DIR            converted model folde
   --model-name NAME      the served model's name (default: the first the server lists in /v1/models)
   --video-input I        frames (default: our sampled frames as video/jpeg) or url (a file:// URL the server reads)
   --timeout S            seconds to wait for a server's answer to start (default 120)
+  --top-logprobs N       top logprobs the reward asks the server for (default 20; vLLM: up to --max-logprobs)
   --precision P          fp32 (default), fp16 or q4 graph variants
   --device D             auto (default: CUDA where it loads, else CPU), cuda or cpu
   --cuda-device N        CUDA device id (default 0)
@@ -70,6 +72,8 @@ export async function backendFrom(values: Values, io: CliIo): Promise<Backend> {
   if (videoInput !== 'frames' && videoInput !== 'url') throw new UsageError('--video-input must be frames or url');
   const timeoutS = Number(values.timeout ?? 120);
   if (!(timeoutS > 0)) throw new UsageError('--timeout must be a positive number of seconds');
+  const topLogprobs = Number(values['top-logprobs'] ?? 20);
+  if (!Number.isInteger(topLogprobs) || topLogprobs < 2) throw new UsageError('--top-logprobs must be an integer ≥ 2');
   const apiKey = io.env.COSMOS_CRITIC_API_KEY || undefined;
   for (const url of values.endpoint) {
     if (!/^https?:\/\//.test(url)) throw new UsageError(`--endpoint ${url}: must be an http(s) URL such as http://localhost:8000/v1`);
@@ -77,5 +81,5 @@ export async function backendFrom(values: Values, io: CliIo): Promise<Backend> {
   const pool = new EndpointPool(values.endpoint.map((baseUrl) => ({ baseUrl, apiKey, timeoutMs: timeoutS * 1000 })));
   const modelName = values['model-name'] ?? (await servedModelName(values.endpoint[0]!, apiKey));
   const tools = locateFfmpeg(values['ffmpeg-path'] ?? io.env.COSMOS_CRITIC_FFMPEG);
-  return { kind: 'openai', remote: { pool, modelName, tools, videoInput, cache: new CacheStore(values['cache-dir'] ?? defaultCacheDir(io.env)) } };
+  return { kind: 'openai', remote: { pool, modelName, tools, videoInput, topLogprobs, cache: new CacheStore(values['cache-dir'] ?? defaultCacheDir(io.env)) } };
 }

@@ -1,31 +1,55 @@
-import { CacheStore, defaultCacheDir } from '../engine/store/cacheStore';
-import { localEngine, type LocalEngine } from '../engine/evaluate/evaluateVideo';
+import type { Backend } from '../engine/evaluate/backend';
+import { localEngine } from '../engine/evaluate/evaluateVideo';
 import { locateFfmpeg } from '../engine/media/ffmpegTools';
 import { LocalModel } from '../engine/model/localModel';
+import { EndpointPool } from '../engine/remote/endpointPool';
+import { CacheStore, defaultCacheDir } from '../engine/store/cacheStore';
 import type { CriticServerOptions } from '../shared/requests';
 
-/** Loads the local engine once per settings and keeps it: the model stays in memory between jobs. */
+async function servedModelName(baseUrl: string, apiKey: string | undefined): Promise<string> {
+  const response = await fetch(`${baseUrl.replace(/\/+$/, '')}/models`, { headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {}, signal: AbortSignal.timeout(15_000) }).catch((err: Error) => {
+    throw new Error(`${baseUrl} could not be reached (${(err.cause as { code?: string } | undefined)?.code ?? err.message}): check cosmosCritic.endpoints`);
+  });
+  const body = (await response.json().catch(() => ({}))) as { data?: Array<{ id?: string }> };
+  const id = body.data?.[0]?.id;
+  if (!response.ok || !id) throw new Error(`${baseUrl}/models did not list a model (HTTP ${response.status}): set cosmosCritic.servedModelName`);
+  return id;
+}
+
+/** Builds the backend once per settings and keeps it: the local model stays in memory between jobs. */
 export class EngineHost {
-  private loaded: { key: string; engine: Promise<LocalEngine> } | undefined;
+  private loaded: { key: string; backend: Promise<Backend> } | undefined;
 
-  constructor(private readonly getOptions: () => CriticServerOptions) {}
+  constructor(
+    private readonly getOptions: () => CriticServerOptions,
+    private readonly apiKey: string | undefined = process.env.COSMOS_CRITIC_API_KEY || undefined,
+  ) {}
 
-  engine(): Promise<LocalEngine> {
+  backend(): Promise<Backend> {
     const options = this.getOptions();
-    const key = JSON.stringify([options.modelPath, options.precision, options.device, options.cudaDeviceId, options.cacheDir, options.ffmpegPath]);
+    const key = JSON.stringify(options);
     if (this.loaded?.key !== key) {
-      const engine = (async (): Promise<LocalEngine> => {
-        if (!options.modelPath) throw new Error('No model is configured: set cosmosCritic.modelPath to a converted Cosmos Reason folder (see README, "Models").');
-        const tools = locateFfmpeg(options.ffmpegPath);
-        const model = await LocalModel.load(options.modelPath, { precision: options.precision, device: options.device, cudaDeviceId: options.cudaDeviceId });
-        return localEngine(model, tools, new CacheStore(options.cacheDir || defaultCacheDir()));
-      })();
+      const backend = this.create(options);
       // A failed load is not kept: the next job tries again (e.g. after the user fixed the setting).
-      engine.catch(() => {
-        if (this.loaded?.engine === engine) this.loaded = undefined;
+      backend.catch(() => {
+        if (this.loaded?.backend === backend) this.loaded = undefined;
       });
-      this.loaded = { key, engine };
+      this.loaded = { key, backend };
     }
-    return this.loaded.engine;
+    return this.loaded.backend;
+  }
+
+  private async create(options: CriticServerOptions): Promise<Backend> {
+    const tools = locateFfmpeg(options.ffmpegPath);
+    const cache = new CacheStore(options.cacheDir || defaultCacheDir());
+    if (options.backend === 'openai') {
+      const endpoints = options.endpoints ?? [];
+      const pool = new EndpointPool(endpoints.map((baseUrl) => ({ baseUrl, apiKey: this.apiKey })));
+      const modelName = options.servedModelName || (await servedModelName(endpoints[0]!, this.apiKey));
+      return { kind: 'openai', remote: { pool, modelName, tools, videoInput: options.videoInput ?? 'frames', cache } };
+    }
+    if (!options.modelPath) throw new Error('No model is configured: set cosmosCritic.modelPath to a converted Cosmos Reason folder (see README, "Models"), or choose the openai backend.');
+    const model = await LocalModel.load(options.modelPath, { precision: options.precision, device: options.device, cudaDeviceId: options.cudaDeviceId });
+    return { kind: 'onnx', engine: localEngine(model, tools, cache) };
   }
 }

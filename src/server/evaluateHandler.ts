@@ -1,5 +1,6 @@
 import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type WorkDoneProgressReporter } from 'vscode-languageserver/node';
-import { evaluateVideo, type ProgressEvent } from '../engine/evaluate/evaluateVideo';
+import { evaluateWith } from '../engine/evaluate/backend';
+import type { ProgressEvent } from '../engine/evaluate/evaluateVideo';
 import { loadPrompt } from '../engine/evaluate/shippedPrompts';
 import { TextDeltaNotification, type EvaluateOutcome, type EvaluateParams } from '../shared/requests';
 import { abortSignalFor } from './cancellation';
@@ -23,8 +24,8 @@ export function createEvaluateHandler(connection: Connection, host: EngineHost, 
       if (prompt.mode !== mode) {
         return { ok: false, error: { file: prompt.path ?? params.path, message: `${prompt.path}: is a ${prompt.mode} prompt; this command needs a ${mode} prompt` } };
       }
-      const engine = await host.engine();
-      const result = await evaluateVideo(engine, params.path, prompt, {
+      const backend = await host.backend();
+      const result = await evaluateWith(backend, params.path, prompt, {
         trials: params.trials,
         seed: params.seed,
         maxNewTokens: params.maxNewTokens,

@@ -12,6 +12,12 @@ export interface CriticServerOptions {
   cudaDeviceId?: number;
   /** Vision-feature and result cache; default ~/.cache/cosmos-critic. */
   cacheDir?: string;
+  /** `onnx` (the embedded model) or `openai` (OpenAI-compatible servers; the API key comes in COSMOS_CRITIC_API_KEY). */
+  backend?: 'onnx' | 'openai';
+  endpoints?: string[];
+  /** The served model's name; default: the first one the first endpoint lists. */
+  servedModelName?: string;
+  videoInput?: 'frames' | 'url';
 }
 
 export interface ProbeParams {
@@ -54,9 +60,53 @@ export const TextDeltaNotification = new NotificationType<TextDeltaParams>('crit
 
 /** Which backend and device the server would use, for the status bar. */
 export interface BackendInfo {
-  backend: 'onnx';
+  backend: 'onnx' | 'openai';
   modelPath: string | null;
   device: string | null;
   error: string | null;
 }
 export const BackendInfoRequest = new RequestType0<BackendInfo, void>('critic/backendInfo');
+
+/** What the player plays for a video: the original, or an H.264 proxy made for playback only (the model reads the original). */
+export interface ProxyParams extends WorkDoneProgressParams {
+  path: string;
+  /** Make the proxy even when the metadata says the original plays (the webview reported that it cannot). */
+  force?: boolean;
+  /** Folder for proxies; default `<cacheDir>/proxies`. */
+  outDir?: string;
+}
+
+export interface PlaybackSource {
+  /** The file to play: the original path, or its proxy. */
+  path: string;
+  proxy: boolean;
+  /** Why the original does not play in a webview; null when it does (and no proxy was forced). */
+  reason: string | null;
+  /** The proxy was there already. */
+  cached: boolean;
+}
+
+export type ProxyOutcome = { ok: true; playback: PlaybackSource } | { ok: false; error: FileError };
+export const ProxyRequest = new RequestType<ProxyParams, ProxyOutcome, void>('critic/proxy');
+
+/** Small JPEGs of the frames the model saw, for the player's frame strip. Give `frameTimes` or `frameIndices`. */
+export interface ThumbnailsParams {
+  path: string;
+  /** Times of the frames, e.g. a result's `sampling.frame_times_s`; the frame shown at each time is used. */
+  frameTimes?: number[];
+  /** Frame indices, e.g. a sampling plan's `frame_indices`. */
+  frameIndices?: number[];
+  /** Folder for thumbnails; default `<cacheDir>/thumbnails`. */
+  outDir?: string;
+}
+
+export interface FrameThumbnail {
+  /** The time asked for (or the frame's time, when indices were given). */
+  time_s: number;
+  index: number;
+  /** A JPEG file. */
+  path: string;
+}
+
+export type ThumbnailsOutcome = { ok: true; thumbnails: FrameThumbnail[]; cached: boolean } | { ok: false; error: FileError };
+export const ThumbnailsRequest = new RequestType<ThumbnailsParams, ThumbnailsOutcome, void>('critic/thumbnails');
