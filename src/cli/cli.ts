@@ -1,9 +1,11 @@
 import { FfmpegNotFoundError } from '../engine/media/ffmpegTools';
 import { VideoInputError } from '../engine/media/videoInputError';
 import type { CliIo } from './cliIo';
+import { BATCH_HELP, batchCommand } from './batchCommand';
 import { CRITIQUE_HELP, critiqueCommand } from './critiqueCommand';
 import { PARSE_HELP, parseCommand } from './parseCommand';
 import { PROBE_HELP, probeCommand } from './probeCommand';
+import { REPORT_HELP, reportCommand } from './reportCommand';
 import { SCORE_HELP, scoreCommand } from './scoreCommand';
 import { SERVE_HELP, serveCommand } from './serveCommand';
 import { UsageError } from './usageError';
@@ -19,6 +21,8 @@ Commands:
   parse <answer…>   saved critic answers → critic score, violations and analysis, as JSON
   score <video…>    reward score (0–1, higher = more physically plausible) per video
   critique <video>  chain-of-thought critique with violations and their times
+  batch <dir|glob…> every video × prompt, with results, manifest and summary on disk (resumable)
+  report <dir>      statistics, CSV or a single-file HTML report of a results folder
   serve             the local model as an OpenAI-compatible server
 
 Run "cosmos-critic <command> --help" for a command's options.
@@ -30,6 +34,8 @@ const COMMANDS: Record<string, { run: (args: string[], io: CliIo) => Promise<num
   score: { run: scoreCommand, help: SCORE_HELP },
   critique: { run: critiqueCommand, help: CRITIQUE_HELP },
   serve: { run: serveCommand, help: SERVE_HELP },
+  batch: { run: batchCommand, help: BATCH_HELP },
+  report: { run: reportCommand, help: REPORT_HELP },
 };
 
 function errorLine(err: unknown, file?: string): string {

@@ -95,6 +95,17 @@ export async function videoFeatures(engine: LocalEngine, probe: VideoProbe, vide
   return { video: { features, grid: patches.grid, secondPerGridT }, cached: false };
 }
 
+/**
+ * The input half of a job, done ahead of inference in a batch: probe, hash, decode and vision-encode into the feature
+ * cache, so that the job itself finds its features there. Returns whether the features were already cached.
+ */
+export async function prepareVideo(engine: LocalEngine, videoPath: string, prompt: PromptFile, signal?: AbortSignal): Promise<boolean> {
+  const probe = await probeVideo(resolve(videoPath), engine.tools, prompt.video, signal);
+  const videoSha = await sha256OfFile(probe.video.path);
+  const timing: TimingMs = { probe: 0, decode: 0, vision: 0, prefill: 0, generate: 0, total: 0 };
+  return (await videoFeatures(engine, probe, videoSha, timing, { signal })).cached;
+}
+
 /** One video × prompt on the local model: the reward score or the critic's trials, as a result (cached by content). */
 export async function evaluateVideo(engine: LocalEngine, videoPath: string, prompt: PromptFile, options: EvaluateOptions = {}): Promise<CriticResult> {
   const { model } = engine;

@@ -1,0 +1,32 @@
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { writeFileAtomic } from '../engine/store/atomicWrite';
+import { buildReport, reportCsv, reportHtml } from '../engine/store/runReport';
+import type { CliIo } from './cliIo';
+import { UsageError } from './usageError';
+
+export const REPORT_HELP = `cosmos-critic report <results-dir> [--format json|csv|html] [--out FILE]
+
+Summarises a results folder (as written by "batch"): per prompt × model the count, failures, mean and
+median score, bands, violation categories and a score histogram; and one row per video. json and csv go
+to stdout unless --out; html (a single file that works offline) goes to <results-dir>/report.html.`;
+
+export async function reportCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string' }, out: { type: 'string' } } });
+  if (positionals.length !== 1) throw new UsageError('report takes one results folder');
+  const dir = resolve(positionals[0]!);
+  if (!existsSync(dir) || !statSync(dir).isDirectory() || !existsSync(join(dir, 'results'))) {
+    throw new UsageError(`${dir} is not a results folder (no results/ inside): pass the --out folder of a batch run`);
+  }
+  const format = values.format ?? 'json';
+  if (!['json', 'csv', 'html'].includes(format)) throw new UsageError('--format must be json, csv or html');
+  const report = await buildReport(dir);
+  const out = values.out ?? (format === 'html' ? join(dir, 'report.html') : undefined);
+  const text = format === 'json' ? JSON.stringify(report, null, 2) + '\n' : format === 'csv' ? reportCsv(report) : reportHtml(report, resolve(out!));
+  if (out) {
+    await writeFileAtomic(resolve(out), text);
+    io.stdout(`${resolve(out)}\n`);
+  } else io.stdout(text);
+  return 0;
+}

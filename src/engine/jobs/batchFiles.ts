@@ -1,0 +1,76 @@
+import { basename, dirname, join, relative, sep } from 'node:path';
+import type { CriticResult } from '../../shared/result';
+
+/** One row of summary.jsonl / summary.csv: a video × prompt × model, finished or failed. */
+export interface SummaryRow {
+  video: string;
+  prompt_id: string;
+  prompt_version: string;
+  model: string;
+  mode: string;
+  status: 'ok' | 'failed';
+  score: number | null;
+  band: string | null;
+  anomaly: string | null;
+  violations: number | null;
+  categories: string;
+  duration_s: number | null;
+  error: string | null;
+  result_file: string | null;
+}
+
+export const SUMMARY_COLUMNS: readonly (keyof SummaryRow)[] = [
+  'video', 'prompt_id', 'prompt_version', 'model', 'mode', 'status', 'score', 'band', 'anomaly', 'violations', 'categories', 'duration_s', 'error', 'result_file',
+];
+
+/** How results name their model in file names and summaries: "<id>-<precision>" locally, the served name remotely. */
+export function modelLabelOf(model: CriticResult['model']): string {
+  return model.backend === 'onnx' && model.precision ? `${model.id}-${model.precision}` : model.id;
+}
+
+export const slug = (text: string): string => text.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '') || 'model';
+
+/** The deepest folder holding every path. */
+export function commonRoot(paths: readonly string[]): string {
+  if (paths.length === 0) return process.cwd();
+  let root = dirname(paths[0]!);
+  for (const p of paths) while (root !== dirname(root) && !(p === root || p.startsWith(root + sep))) root = dirname(root);
+  return root;
+}
+
+/** results/<video path under the root>.<prompt>-v<version>.<model>.json — one file per video × prompt × model. */
+export function resultFileFor(outDir: string, root: string, video: string, promptId: string, version: string | number, model: string, failed = false): string {
+  const rel = relative(root, video) || basename(video);
+  return join(outDir, 'results', `${rel}.${slug(promptId)}-v${slug(String(version))}.${slug(model)}${failed ? '.failed' : ''}.json`);
+}
+
+export function summaryRow(result: CriticResult, resultFile: string, outDir: string, model: string): SummaryRow {
+  const score = result.reward?.score ?? result.critic?.score ?? null;
+  const categories = [...new Set(result.violations.map((v) => v.category))].sort().join(';');
+  return {
+    video: result.video.path,
+    prompt_id: result.prompt.id,
+    prompt_version: String(result.prompt.version),
+    model,
+    mode: result.mode,
+    status: 'ok',
+    score,
+    band: result.reward?.band ?? (score === null ? null : score >= 0.7 ? 'high' : score >= 0.3 ? 'medium' : 'low'),
+    anomaly: result.reward?.anomaly ?? (result.critic ? (result.critic.score >= 0.5 ? 'No' : 'Yes') : null),
+    violations: result.violations.length,
+    categories,
+    duration_s: result.video.duration_s,
+    error: null,
+    result_file: relative(outDir, resultFile).split(sep).join('/'),
+  };
+}
+
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function toCsv(rows: readonly SummaryRow[]): string {
+  return [SUMMARY_COLUMNS.join(','), ...rows.map((r) => SUMMARY_COLUMNS.map((c) => csvCell(r[c])).join(','))].join('\n') + '\n';
+}

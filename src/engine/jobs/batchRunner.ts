@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { PromptFile } from '../../promptfile/promptFile';
+import type { CriticResult } from '../../shared/result';
+import { evaluateWith, type Backend } from '../evaluate/backend';
+import { prepareVideo } from '../evaluate/evaluateVideo';
+import { writeFileAtomic } from '../store/atomicWrite';
+import { commonRoot, modelLabelOf, resultFileFor, summaryRow, toCsv, type SummaryRow } from './batchFiles';
+
+export interface BatchProgress {
+  total: number;
+  done: number;
+  failed: number;
+  skipped: number;
+  running: string[];
+  videosPerMinute: number;
+  etaS: number | null;
+}
+
+export interface BatchOptions {
+  backend: Backend;
+  outDir: string;
+  /** Jobs in inference at once (for endpoints: requests in flight). */
+  concurrency: number;
+  /** Local backend: videos decoded and vision-encoded ahead of inference. */
+  prefetch: number;
+  /** Skip jobs whose result file is already there (from an earlier, interrupted run). */
+  resume: boolean;
+  signal?: AbortSignal;
+  onProgress?: (progress: BatchProgress) => void;
+  onItem?: (row: SummaryRow) => void;
+}
+
+export interface BatchManifest {
+  schema: 'cosmos-critic/run@1';
+  id: string;
+  status: 'running' | 'done' | 'cancelled';
+  started_at: string;
+  ended_at: string | null;
+  backend: Backend['kind'];
+  model: string;
+  device: string;
+  prompts: Array<{ id: string; version: string | number; sha256: string; path: string | null; mode: string }>;
+  settings: { concurrency: number; prefetch: number; resume: boolean };
+  counts: { total: number; done: number; failed: number; skipped: number };
+  videos_root: string;
+}
+
+interface Job {
+  video: string;
+  prompt: PromptFile;
+  resultFile: string;
+  failedFile: string;
+  prepared?: Promise<unknown>;
+}
+
+function modelLabel(backend: Backend): { model: string; device: string } {
+  return backend.kind === 'onnx'
+    ? { model: modelLabelOf({ backend: 'onnx', id: backend.engine.model.config.id, device: '', precision: backend.engine.model.folder.precision }), device: backend.engine.model.device }
+    : { model: backend.remote.modelName, device: backend.remote.pool.endpoints.join(', ') };
+}
+
+async function finishedResult(job: Job): Promise<CriticResult | undefined> {
+  try {
+    const result = JSON.parse(await readFile(job.resultFile, 'utf8')) as CriticResult;
+    return result.prompt?.sha256 === job.prompt.sha256 ? result : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs every video × prompt, writing each result as it finishes (atomically), a run manifest and summary.jsonl/csv.
+ * A failed video is recorded with its error and the run goes on; cancelling keeps everything finished so far, and a
+ * run with `resume` skips what is already on disk.
+ */
+export async function runBatch(videos: string[], prompts: PromptFile[], options: BatchOptions): Promise<BatchManifest> {
+  const { backend, outDir, signal } = options;
+  const { model, device } = modelLabel(backend);
+  const root = commonRoot(videos);
+  const jobs: Job[] = videos.flatMap((video) =>
+    prompts.map((prompt) => ({
+      video,
+      prompt,
+      resultFile: resultFileFor(outDir, root, video, prompt.id, prompt.version, model),
+      failedFile: resultFileFor(outDir, root, video, prompt.id, prompt.version, model, true),
+    })),
+  );
+  const started = Date.now();
+  const manifest: BatchManifest = {
+    schema: 'cosmos-critic/run@1',
+    id: `${new Date(started).toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`,
+    status: 'running',
+    started_at: new Date(started).toISOString(),
+    ended_at: null,
+    backend: backend.kind,
+    model,
+    device,
+    prompts: prompts.map((p) => ({ id: p.id, version: p.version, sha256: p.sha256, path: p.path, mode: p.mode })),
+    settings: { concurrency: options.concurrency, prefetch: options.prefetch, resume: options.resume },
+    counts: { total: jobs.length, done: 0, failed: 0, skipped: 0 },
+    videos_root: root,
+  };
+  const manifestFile = join(outDir, 'runs', manifest.id, 'manifest.json');
+  const saveManifest = () => writeFileAtomic(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
+  await mkdir(outDir, { recursive: true });
+  await saveManifest();
+
+  const rows = new Map<Job, SummaryRow>();
+  const running = new Set<string>();
+  let evaluated = 0;
+  const report = () => {
+    const c = manifest.counts;
+    const minutes = (Date.now() - started) / 60_000;
+    const rate = minutes > 0 ? evaluated / minutes : 0;
+    const left = c.total - c.done - c.failed - c.skipped;
+    options.onProgress?.({ ...c, running: [...running], videosPerMinute: rate, etaS: rate > 0 ? (left / rate) * 60 : null });
+  };
+  const record = async (job: Job, row: SummaryRow) => {
+    rows.set(job, row);
+    await appendFile(join(outDir, 'summary.jsonl'), JSON.stringify(row) + '\n');
+    options.onItem?.(row);
+    report();
+  };
+
+  let cursor = 0;
+  let prefetchCursor = 0;
+  const prefetchAhead = async () => {
+    if (backend.kind !== 'onnx' || options.prefetch <= 0) return;
+    while (!signal?.aborted && prefetchCursor < jobs.length) {
+      if (prefetchCursor >= cursor + options.prefetch) {
+        await new Promise((r) => setTimeout(r, 20));
+        continue;
+      }
+      const job = jobs[prefetchCursor++]!;
+      if (options.resume && (await finishedResult(job))) continue;
+      job.prepared = prepareVideo(backend.engine, job.video, job.prompt, signal).catch(() => undefined);
+      await job.prepared;
+    }
+  };
+
+  const worker = async () => {
+    while (!signal?.aborted) {
+      const job = jobs[cursor++];
+      if (!job) return;
+      if (options.resume) {
+        const done = await finishedResult(job);
+        if (done) {
+          manifest.counts.skipped++;
+          await record(job, summaryRow(done, job.resultFile, outDir, model));
+          continue;
+        }
+      }
+      running.add(job.video);
+      report();
+      try {
+        await job.prepared;
+        const result = await evaluateWith(backend, job.video, job.prompt, { signal });
+        await writeFileAtomic(job.resultFile, JSON.stringify(result, null, 2) + '\n');
+        await rm(job.failedFile, { force: true });
+        evaluated++;
+        manifest.counts.done++;
+        await record(job, summaryRow(result, job.resultFile, outDir, model));
+      } catch (err) {
+        if (signal?.aborted) return;
+        const message = (err as Error)?.message ?? String(err);
+        const error = message.includes(job.video) ? message : `${job.video}: ${message}`;
+        await writeFileAtomic(job.failedFile, JSON.stringify({ video: job.video, prompt: { id: job.prompt.id, version: job.prompt.version }, model, error, created_at: new Date().toISOString() }, null, 2) + '\n');
+        evaluated++;
+        manifest.counts.failed++;
+        await record(job, {
+          video: job.video, prompt_id: job.prompt.id, prompt_version: String(job.prompt.version), model, mode: job.prompt.mode, status: 'failed',
+          score: null, band: null, anomaly: null, violations: null, categories: '', duration_s: null, error, result_file: null,
+        });
+      } finally {
+        running.delete(job.video);
+      }
+    }
+  };
+
+  try {
+    await Promise.all([prefetchAhead(), ...Array.from({ length: Math.max(1, options.concurrency) }, worker)]);
+  } finally {
+    const finished = jobs.filter((j) => rows.has(j)).map((j) => rows.get(j)!);
+    await writeFileAtomic(join(outDir, 'summary.jsonl'), finished.map((r) => JSON.stringify(r)).join('\n') + (finished.length ? '\n' : ''));
+    await writeFileAtomic(join(outDir, 'summary.csv'), toCsv(finished));
+    manifest.status = signal?.aborted ? 'cancelled' : 'done';
+    manifest.ended_at = new Date().toISOString();
+    await saveManifest();
+  }
+  return manifest;
+}
+

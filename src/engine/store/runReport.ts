@@ -1,0 +1,149 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { CriticResult } from '../../shared/result';
+import { modelLabelOf, summaryRow, toCsv, type SummaryRow } from '../jobs/batchFiles';
+
+export interface ReportGroup {
+  prompt_id: string;
+  prompt_version: string;
+  model: string;
+  mode: string;
+  count: number;
+  failed: number;
+  mean_score: number | null;
+  median_score: number | null;
+  bands: { high: number; medium: number; low: number };
+  categories: Record<string, number>;
+  /** Ten bins over [0, 1]. */
+  histogram: number[];
+}
+
+export interface RunReport {
+  schema: 'cosmos-critic/report@1';
+  generated_at: string;
+  results_dir: string;
+  totals: { results: number; failed: number };
+  groups: ReportGroup[];
+  rows: SummaryRow[];
+}
+
+async function jsonFiles(dir: string, out: string[] = []): Promise<string[]> {
+  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) await jsonFiles(path, out);
+    else if (entry.name.endsWith('.json')) out.push(path);
+  }
+  return out;
+}
+
+const median = (v: number[]) => {
+  if (!v.length) return null;
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1]! : (s[(s.length >> 1) - 1]! + s[s.length >> 1]!) / 2;
+};
+
+/** Reads every result (and failure) under `<dir>/results` into per-prompt × model statistics and one row per result. */
+export async function buildReport(dir: string): Promise<RunReport> {
+  const rows: SummaryRow[] = [];
+  const categoriesOf = new Map<SummaryRow, string[]>();
+  for (const file of (await jsonFiles(join(dir, 'results'))).sort()) {
+    let data: Record<string, unknown>;
+    try {
+      data = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    } catch {
+      continue;
+    }
+    if (file.endsWith('.failed.json')) {
+      const model = String(data.model ?? '');
+      const prompt = (data.prompt ?? {}) as { id?: string; version?: string | number };
+      rows.push({ video: String(data.video), prompt_id: prompt.id ?? '', prompt_version: String(prompt.version ?? ''), model, mode: '', status: 'failed', score: null, band: null, anomaly: null, violations: null, categories: '', duration_s: null, error: String(data.error), result_file: null });
+    } else if (data.schema === 'cosmos-critic/result@1') {
+      const result = data as unknown as CriticResult;
+      const row = summaryRow(result, file, dir, modelLabelOf(result.model));
+      rows.push(row);
+      categoriesOf.set(row, result.violations.map((v) => v.category));
+    }
+  }
+  const groups = new Map<string, ReportGroup & { scores: number[] }>();
+  for (const row of rows) {
+    const key = `${row.prompt_id}\u0000${row.prompt_version}\u0000${row.model}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { prompt_id: row.prompt_id, prompt_version: row.prompt_version, model: row.model, mode: row.mode, count: 0, failed: 0, mean_score: null, median_score: null, bands: { high: 0, medium: 0, low: 0 }, categories: {}, histogram: new Array(10).fill(0), scores: [] };
+      groups.set(key, g);
+    }
+    if (row.status === 'failed') {
+      g.failed++;
+      continue;
+    }
+    g.count++;
+    g.mode ||= row.mode;
+    if (row.score !== null) {
+      g.scores.push(row.score);
+      g.histogram[Math.min(9, Math.floor(row.score * 10))]!++;
+    }
+    if (row.band === 'high' || row.band === 'medium' || row.band === 'low') g.bands[row.band]++;
+    for (const c of categoriesOf.get(row) ?? []) g.categories[c] = (g.categories[c] ?? 0) + 1;
+  }
+  return {
+    schema: 'cosmos-critic/report@1',
+    generated_at: new Date().toISOString(),
+    results_dir: dir,
+    totals: { results: rows.filter((r) => r.status === 'ok').length, failed: rows.filter((r) => r.status === 'failed').length },
+    groups: [...groups.values()].map(({ scores, ...g }) => ({ ...g, mean_score: scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null, median_score: median(scores) })),
+    rows,
+  };
+}
+
+export const reportCsv = (report: RunReport): string => toCsv(report.rows);
+
+const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+function histogramSvg(g: ReportGroup): string {
+  const w = 320;
+  const h = 120;
+  const max = Math.max(1, ...g.histogram);
+  const bw = w / 10;
+  const bars = g.histogram
+    .map((n, i) => {
+      const bh = (n / max) * (h - 20);
+      const colour = i >= 7 ? '#2e7d32' : i >= 3 ? '#f9a825' : '#c62828';
+      return `<rect x="${i * bw + 1}" y="${h - 14 - bh}" width="${bw - 2}" height="${bh}" fill="${colour}"><title>${(i / 10).toFixed(1)}–${((i + 1) / 10).toFixed(1)}: ${n}</title></rect>`;
+    })
+    .join('');
+  const cut = (x: number) => `<line x1="${x * w}" x2="${x * w}" y1="0" y2="${h - 14}" stroke="#555" stroke-dasharray="3,3"/>`;
+  return `<svg width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="score histogram">${bars}${cut(0.3)}${cut(0.7)}<text x="0" y="${h - 2}" font-size="10">0</text><text x="${w - 8}" y="${h - 2}" font-size="10">1</text></svg>`;
+}
+
+/** One self-contained HTML file: no scripts or fetches, plots as inline SVG, videos linked by relative file URLs. */
+export function reportHtml(report: RunReport, reportFile: string): string {
+  const link = (video: string) => {
+    const rel = relative(dirname(reportFile), video).split(sep).join('/');
+    return rel.startsWith('..') || rel.startsWith('/') ? pathToFileURL(video).href : encodeURI(rel);
+  };
+  const groups = report.groups
+    .map(
+      (g) => `<section><h2>${esc(g.prompt_id)} v${esc(g.prompt_version)} · ${esc(g.model)}</h2>
+<p>${g.count} results, ${g.failed} failed · mean ${g.mean_score?.toFixed(3) ?? '–'} · median ${g.median_score?.toFixed(3) ?? '–'} · high ${g.bands.high} · medium ${g.bands.medium} · low ${g.bands.low}</p>
+${histogramSvg(g)}
+<p>Violations by category: ${Object.entries(g.categories).map(([c, n]) => `${esc(c)} ${n}`).join(' · ') || 'none'}</p></section>`,
+    )
+    .join('\n');
+  const rows = [...report.rows]
+    .sort((a, b) => (a.score ?? -1) - (b.score ?? -1))
+    .map(
+      (r) => `<tr class="${r.status}"><td><a href="${esc(link(r.video))}">${esc(r.video.split(/[\\/]/).pop())}</a></td><td>${r.score === null ? '' : r.score.toFixed(4)}</td><td>${esc(r.band)}</td><td>${esc(r.anomaly)}</td><td>${r.violations ?? ''}</td><td>${esc(r.categories)}</td><td>${esc(r.prompt_id)} v${esc(r.prompt_version)}</td><td>${esc(r.model)}</td><td>${esc(r.error)}</td></tr>`,
+    )
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Cosmos Critic report</title>
+<style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left}tr.failed td{color:#b71c1c}section{margin-bottom:1.5em}</style></head>
+<body><h1>Cosmos Critic report</h1>
+<p>${report.totals.results} results, ${report.totals.failed} failed · generated ${esc(report.generated_at)} from ${esc(report.results_dir)}</p>
+${groups}
+<h2>Videos (lowest score first)</h2>
+<table><thead><tr><th>video</th><th>score</th><th>band</th><th>anomaly</th><th>violations</th><th>categories</th><th>prompt</th><th>model</th><th>error</th></tr></thead>
+<tbody>${rows}</tbody></table></body></html>
+`;
+}
