@@ -2,22 +2,39 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../engine/store/atomicWrite';
+import { compareRuns, rankRuns } from '../engine/store/compareRuns';
 import { buildReport, reportCsv, reportHtml } from '../engine/store/runReport';
 import type { CliIo } from './cliIo';
 import { UsageError } from './usageError';
 
 export const REPORT_HELP = `cosmos-critic report <results-dir> [--format json|csv|html] [--out FILE]
+cosmos-critic report <results-dir> --compare <other-results-dir>
 
 Summarises a results folder (as written by "batch"): per prompt × model the count, failures, mean and
 median score, bands, violation categories and a score histogram; and one row per video. json and csv go
-to stdout unless --out; html (a single file that works offline) goes to <results-dir>/report.html.`;
+to stdout unless --out; html (a single file that works offline) goes to <results-dir>/report.html.
+--compare pairs two runs (two models, checkpoints or prompt versions) by video: Spearman and Kendall
+rank correlation, verdict agreement, the biggest disagreements first, and both runs ranked by mean
+score with 95 % confidence intervals (JSON).`;
 
-export async function reportCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string' }, out: { type: 'string' } } });
-  if (positionals.length !== 1) throw new UsageError('report takes one results folder');
-  const dir = resolve(positionals[0]!);
+function resultsFolder(arg: string): string {
+  const dir = resolve(arg);
   if (!existsSync(dir) || !statSync(dir).isDirectory() || !existsSync(join(dir, 'results'))) {
     throw new UsageError(`${dir} is not a results folder (no results/ inside): pass the --out folder of a batch run`);
+  }
+  return dir;
+}
+
+export async function reportCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string' }, out: { type: 'string' }, compare: { type: 'string' } } });
+  if (positionals.length !== 1) throw new UsageError('report takes one results folder');
+  const dir = resultsFolder(positionals[0]!);
+  if (values.compare) {
+    const other = resultsFolder(values.compare);
+    const [a, b] = [await buildReport(dir), await buildReport(other)];
+    const comparison = { a: dir, b: other, ...compareRuns(a.rows, b.rows), ranking: rankRuns([{ label: dir, rows: a.rows }, { label: other, rows: b.rows }]) };
+    io.stdout(JSON.stringify(comparison, null, 2) + '\n');
+    return 0;
   }
   const format = values.format ?? 'json';
   if (!['json', 'csv', 'html'].includes(format)) throw new UsageError('--format must be json, csv or html');

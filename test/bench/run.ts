@@ -6,6 +6,7 @@ import { decodeFrames, SAMPLING_OUTPUT_OPTIONS } from '../../src/engine/media/fr
 import { locateFfmpeg } from '../../src/engine/media/ffmpegTools';
 import { probeVideo } from '../../src/engine/media/probeVideo';
 import { FIXTURE_DIR, ensureVideoFixtures, videoPath } from '../fixtures/videos';
+import { batchBench } from './batchBench';
 import { engineBench } from './engineBench';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -95,6 +96,7 @@ async function main(): Promise<void> {
     },
     sampling_10min_memory: { ...memory, target_peak_rss_mb: 300 },
     local_engine: await engineBench(Math.max(3, Math.min(RUNS, 5))),
+    batch: await batchBench(),
   };
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 }
