@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
-import { parse as parseYaml } from 'yaml';
 import type { SamplingOptions } from '../shared/video';
+import { promptHash } from './promptHash';
+import { frontMatterData, readPromptSource } from './promptSource';
+import { checkPromptSource } from './validatePromptFile';
 
 /** A `*.prompt.md` file: YAML front matter + `## system` and `## user` sections. */
 export interface PromptFile {
@@ -37,17 +38,10 @@ export class PromptFileError extends Error {
   }
 }
 
-const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/;
-
-function sections(body: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const parts = body.split(/^##[ \t]+(\w+)[ \t]*$/m);
-  for (let i = 1; i < parts.length; i += 2) out[parts[i]!.toLowerCase()] = parts[i + 1]!.trim();
-  return out;
-}
-
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
 const humanList = (items: string[]) => items.map((s) => s.replace(/_/g, ' ')).join(', ');
+const VIDEO_NUMBERS = ['fps', 'nframes', 'min_frames', 'max_frames', 'min_pixels', 'max_pixels', 'total_pixels'] as const;
+const GENERATION_NUMBERS = ['temperature', 'top_k', 'top_p', 'repetition_penalty', 'max_new_tokens', 'seed'] as const;
 
 /** Replaces {{focus}}, {{ignore}} and {{domain}} with the front matter's values. */
 export function renderTemplate(text: string, prompt: Pick<PromptFile, 'focus' | 'ignore' | 'domain'>): string {
@@ -55,47 +49,47 @@ export function renderTemplate(text: string, prompt: Pick<PromptFile, 'focus' | 
   return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => vars[name] ?? whole);
 }
 
+/**
+ * Reads a prompt file for the engine. Throws a PromptFileError naming the line of the first
+ * problem that makes the file unusable; warnings (unknown keys, unknown categories) do not stop it.
+ */
 export function parsePromptFile(text: string, path: string | null): PromptFile {
   const file = path ?? '<prompt>';
-  const match = FRONT_MATTER.exec(text);
-  if (!match) throw new PromptFileError(file, 'no front matter: the file must start with a --- YAML block (id, version, mode)');
-  let meta: Record<string, unknown>;
-  try {
-    meta = (parseYaml(match[1]!) ?? {}) as Record<string, unknown>;
-  } catch (err) {
-    throw new PromptFileError(file, `front matter is not valid YAML (${(err as Error).message.split('\n')[0]})`);
-  }
-  const body = sections(text.slice(match[0].length));
-  if (!body.system || !body.user) throw new PromptFileError(file, 'needs both a "## system" and a "## user" section');
-  const mode = meta.mode ?? 'critic';
-  if (mode !== 'reward' && mode !== 'critic') throw new PromptFileError(file, `mode must be "reward" or "critic", not "${String(mode)}"`);
-  if (typeof meta.id !== 'string' || !meta.id) throw new PromptFileError(file, 'front matter needs an "id"');
-  const video = (meta.video ?? {}) as Record<string, unknown>;
+  const source = readPromptSource(text);
+  const error = checkPromptSource(source).find((problem) => problem.severity === 'error');
+  if (error) throw new PromptFileError(file, `line ${error.range.start.line + 1}: ${error.message}`);
+
+  const meta = frontMatterData(source.frontMatter);
+  const section = (name: string) => source.sections.filter((s) => s.name === name).at(-1)?.text ?? '';
+  const video = record(meta.video);
+  const generation = record(meta.generation);
   const prompt: PromptFile = {
-    id: meta.id,
-    version: (meta.version as number | string | undefined) ?? 1,
-    mode,
+    id: meta.id as string,
+    version: meta.version as number | string,
+    mode: meta.mode === 'reward' ? 'reward' : 'critic',
     domain: typeof meta.domain === 'string' ? meta.domain : null,
     focus: list(meta.focus),
     ignore: list(meta.ignore),
-    video: {
-      rule: video.sampling === 'reward' ? 'reward' : 'fps',
-      ...(typeof video.fps === 'number' && { fps: video.fps }),
-      ...(typeof video.max_frames === 'number' && { max_frames: video.max_frames }),
-      ...(typeof video.min_frames === 'number' && { min_frames: video.min_frames }),
-      ...(typeof video.max_pixels === 'number' && { max_pixels: video.max_pixels }),
-      ...(typeof video.min_pixels === 'number' && { min_pixels: video.min_pixels }),
-      ...(typeof video.total_pixels === 'number' && { total_pixels: video.total_pixels }),
-    },
-    generation: (meta.generation ?? {}) as GenerationSettings,
+    video: { rule: video.sampling === 'reward' ? 'reward' : 'fps', ...numbers(video, VIDEO_NUMBERS) },
+    generation: numbers(generation, GENERATION_NUMBERS),
     trials: typeof meta.trials === 'number' ? meta.trials : null,
     pin: list(meta.pin),
     system: '',
     user: '',
-    sha256: createHash('sha256').update(text).digest('hex'),
+    sha256: promptHash(text),
     path,
   };
-  prompt.system = renderTemplate(body.system, prompt);
-  prompt.user = renderTemplate(body.user, prompt);
+  prompt.system = renderTemplate(section('system'), prompt);
+  prompt.user = renderTemplate(section('user'), prompt);
   return prompt;
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function numbers<K extends string>(from: Record<string, unknown>, keys: readonly K[]): Partial<Record<K, number>> {
+  const out: Partial<Record<K, number>> = {};
+  for (const key of keys) if (typeof from[key] === 'number') out[key] = from[key] as number;
+  return out;
 }

@@ -1,10 +1,13 @@
 // The critic server: an ordinary Node program speaking LSP (stdio, IPC or socket, chosen by argv as vscode-languageserver does).
 import { createConnection, ProposedFeatures, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import type { CriticServerOptions } from '../shared/requests';
-import { BackendInfoRequest, CritiqueRequest, ProbeRequest, ScoreRequest } from '../shared/requests';
+import { BackendInfoRequest, CritiqueRequest, ProbeRequest, ProxyRequest, ScoreRequest, ThumbnailsRequest } from '../shared/requests';
 import { EngineHost } from './engineHost';
 import { createEvaluateHandler } from './evaluateHandler';
 import { createProbeHandler } from './probeHandler';
+import { registerPromptLanguage } from './promptfile/registerPromptLanguage';
+import { createProxyHandler } from './proxyHandler';
+import { createThumbnailsHandler } from './thumbnailsHandler';
 
 const connection = createConnection(ProposedFeatures.all);
 let options: CriticServerOptions = {};
@@ -22,14 +25,21 @@ const engines = new EngineHost(() => options);
 connection.onRequest(ProbeRequest, createProbeHandler(() => options));
 connection.onRequest(ScoreRequest, createEvaluateHandler(connection, engines, 'reward'));
 connection.onRequest(CritiqueRequest, createEvaluateHandler(connection, engines, 'critic'));
+connection.onRequest(ProxyRequest, createProxyHandler(connection, () => options));
+connection.onRequest(ThumbnailsRequest, createThumbnailsHandler(() => options));
 connection.onRequest(BackendInfoRequest, async () => {
-  if (!options.modelPath) return { backend: 'onnx', modelPath: null, device: null, error: 'no model configured' };
+  const backend = options.backend ?? 'onnx';
+  if (backend === 'onnx' && !options.modelPath) return { backend, modelPath: null, device: null, error: 'no model configured' };
   try {
-    const engine = await engines.engine();
-    return { backend: 'onnx', modelPath: engine.model.folder.dir, device: engine.model.device, error: null };
+    const loaded = await engines.backend();
+    return loaded.kind === 'onnx'
+      ? { backend, modelPath: loaded.engine.model.folder.dir, device: loaded.engine.model.device, error: null }
+      : { backend, modelPath: null, device: loaded.remote.pool.endpoints.join(', '), error: null };
   } catch (err) {
-    return { backend: 'onnx', modelPath: options.modelPath, device: null, error: (err as Error).message };
+    return { backend, modelPath: options.modelPath ?? null, device: null, error: (err as Error).message };
   }
 });
+
+registerPromptLanguage(connection);
 
 connection.listen();

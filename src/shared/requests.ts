@@ -110,3 +110,31 @@ export interface FrameThumbnail {
 
 export type ThumbnailsOutcome = { ok: true; thumbnails: FrameThumbnail[]; cached: boolean } | { ok: false; error: FileError };
 export const ThumbnailsRequest = new RequestType<ThumbnailsParams, ThumbnailsOutcome, void>('critic/thumbnails');
+
+/** Language id of `*.prompt.md` files; the server's prompt-file features serve these documents. */
+export const PROMPT_LANGUAGE_ID = 'critic-prompt';
+
+/** Command of the prompt file's code lens; its one argument is the prompt document's URI (a string). */
+export const RUN_PROMPT_ON_PINS_COMMAND = 'cosmosCritic.runPromptOnPins';
+
+/** The videos a prompt file pins, resolved against the workspace folder that holds it. */
+export interface PromptPinsParams {
+  /** The prompt document's URI; the open document's text is used when the client has it open. */
+  uri: string;
+}
+
+export interface PinnedVideo {
+  /** As written under `pin:`. */
+  pin: string;
+  /** Absolute file-system path; null when the pin is not a workspace-relative path. */
+  path: string | null;
+  exists: boolean;
+}
+
+export interface PromptPins {
+  /** The folder pins are relative to: the workspace folder holding the prompt, else the prompt's own folder. */
+  root: string | null;
+  pins: PinnedVideo[];
+}
+
+export const PromptPinsRequest = new RequestType<PromptPinsParams, PromptPins, void>('critic/promptPins');

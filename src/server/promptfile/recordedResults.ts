@@ -1,0 +1,102 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Where results recorded in a workspace folder live. */
+export const RESULTS_FOLDER = join('.cosmos-critic', 'results');
+const FRESH_MS = 1000;
+
+interface RecordedPrompt {
+  id: string;
+  version: string;
+  sha256: string;
+}
+
+interface CachedFile {
+  mtimeMs: number;
+  size: number;
+  prompt: RecordedPrompt | null;
+}
+
+/**
+ * The prompt hashes that results in `<folder>/.cosmos-critic/results/**.json` recorded, per prompt id and version.
+ * Files are read only when they are new or their mtime or size changed; the folders are walked at most once a second.
+ */
+export class RecordedResults {
+  private readonly files = new Map<string, CachedFile>();
+  private index = new Map<string, Set<string>>();
+  private scannedRoots = '';
+  private scannedAt = 0;
+  private scanning: Promise<void> | undefined;
+
+  async refresh(roots: readonly string[]): Promise<void> {
+    const key = JSON.stringify([...roots].sort());
+    while (this.scanning) await this.scanning;
+    if (key === this.scannedRoots && Date.now() - this.scannedAt < FRESH_MS) return;
+    this.scanning = this.scan(roots).finally(() => {
+      this.scannedRoots = key;
+      this.scannedAt = Date.now();
+      this.scanning = undefined;
+    });
+    await this.scanning;
+  }
+
+  hashes(id: string, version: string | number): string[] {
+    return [...(this.index.get(indexKey(id, String(version))) ?? [])];
+  }
+
+  private async scan(roots: readonly string[]): Promise<void> {
+    const seen = new Set<string>();
+    for (const root of roots) {
+      for (const file of await resultFiles(join(root, RESULTS_FOLDER))) {
+        seen.add(file);
+        const info = await stat(file).catch(() => undefined);
+        if (!info) continue;
+        const cached = this.files.get(file);
+        if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) continue;
+        this.files.set(file, { mtimeMs: info.mtimeMs, size: info.size, prompt: await readRecordedPrompt(file) });
+      }
+    }
+    const index = new Map<string, Set<string>>();
+    for (const [file, cached] of this.files) {
+      if (!seen.has(file)) {
+        this.files.delete(file);
+        continue;
+      }
+      if (!cached.prompt) continue;
+      const key = indexKey(cached.prompt.id, cached.prompt.version);
+      if (!index.has(key)) index.set(key, new Set());
+      index.get(key)!.add(cached.prompt.sha256);
+    }
+    this.index = index;
+  }
+}
+
+function indexKey(id: string, version: string): string {
+  return `${id}\u0000${version}`;
+}
+
+/** Result files: `*.result.json` from the CLI, `*.json` from batch runs; failure records are skipped. */
+async function resultFiles(dir: string): Promise<string[]> {
+  const files: string[] = [];
+  const queue = [dir];
+  while (queue.length > 0) {
+    const current = queue.shift()!;
+    for (const entry of await readdir(current, { withFileTypes: true }).catch(() => [])) {
+      const path = join(current, entry.name);
+      if (entry.isDirectory()) queue.push(path);
+      else if (entry.isFile() && entry.name.endsWith('.json') && !entry.name.endsWith('.failed.json')) files.push(path);
+    }
+  }
+  return files;
+}
+
+async function readRecordedPrompt(file: string): Promise<RecordedPrompt | null> {
+  try {
+    const prompt = (JSON.parse(await readFile(file, 'utf8')) as { prompt?: { id?: unknown; version?: unknown; sha256?: unknown } }).prompt;
+    if (!prompt || typeof prompt.id !== 'string' || typeof prompt.sha256 !== 'string') return null;
+    if (typeof prompt.version !== 'string' && typeof prompt.version !== 'number') return null;
+    return { id: prompt.id, version: String(prompt.version), sha256: prompt.sha256 };
+  } catch {
+    return null;
+  }
+}
