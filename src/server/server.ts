@@ -1,7 +1,8 @@
 // The critic server: an ordinary Node program speaking LSP (stdio, IPC or socket, chosen by argv as vscode-languageserver does).
 import { createConnection, ProposedFeatures, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import type { CriticServerOptions } from '../shared/requests';
-import { BackendInfoRequest, CritiqueRequest, ProbeRequest, ProxyRequest, ScoreRequest, ThumbnailsRequest } from '../shared/requests';
+import { BackendInfoRequest, BatchRequest, CritiqueRequest, ProbeRequest, ProxyRequest, ScoreRequest, ThumbnailsRequest } from '../shared/requests';
+import { createBatchHandler } from './batchHandler';
 import { EngineHost } from './engineHost';
 import { createEvaluateHandler } from './evaluateHandler';
 import { createProbeHandler } from './probeHandler';
@@ -25,6 +26,7 @@ const engines = new EngineHost(() => options);
 connection.onRequest(ProbeRequest, createProbeHandler(() => options));
 connection.onRequest(ScoreRequest, createEvaluateHandler(connection, engines, 'reward'));
 connection.onRequest(CritiqueRequest, createEvaluateHandler(connection, engines, 'critic'));
+connection.onRequest(BatchRequest, createBatchHandler(connection, engines));
 connection.onRequest(ProxyRequest, createProxyHandler(connection, () => options));
 connection.onRequest(ThumbnailsRequest, createThumbnailsHandler(() => options));
 connection.onRequest(BackendInfoRequest, async () => {

@@ -138,3 +138,28 @@ export interface PromptPins {
 }
 
 export const PromptPinsRequest = new RequestType<PromptPinsParams, PromptPins, void>('critic/promptPins');
+
+/** A batch over folders/videos with prompts; results go to `outDir` (the workspace's results folder). */
+export interface BatchParams extends WorkDoneProgressParams {
+  /** Folders (searched recursively), globs or video files. */
+  inputs: string[];
+  /** Prompt file paths or shipped prompt names; default ["reward"]. */
+  prompts?: string[];
+  outDir: string;
+  include?: string[];
+  exclude?: string[];
+  concurrency?: number;
+  batchSize?: number;
+  resume?: boolean;
+}
+
+export interface BatchSummary {
+  runId: string;
+  status: 'done' | 'cancelled';
+  counts: { total: number; done: number; failed: number; skipped: number };
+  manifestPath: string;
+  outDir: string;
+}
+
+export type BatchOutcome = { ok: true; summary: BatchSummary } | { ok: false; error: FileError };
+export const BatchRequest = new RequestType<BatchParams, BatchOutcome, void>('critic/batch');

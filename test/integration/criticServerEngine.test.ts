@@ -14,7 +14,7 @@ import {
   WorkDoneProgress,
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
-import { BackendInfoRequest, CritiqueRequest, ScoreRequest, TextDeltaNotification } from '../../src/shared/requests';
+import { BackendInfoRequest, BatchRequest, CritiqueRequest, ScoreRequest, TextDeltaNotification } from '../../src/shared/requests';
 import { ensureTinyModel } from '../fixtures/tinyModel/index';
 import { ensureVideoFixtures, videoPath } from '../fixtures/videos';
 import { SERVER, requireBuilt } from './builtArtifacts';
@@ -23,13 +23,17 @@ let connection: ProtocolConnection;
 let child: ReturnType<typeof spawn>;
 let cacheDir: string;
 const progress: string[] = [];
+const batchProgress: string[] = [];
 
 before(async () => {
-  ensureVideoFixtures(['short']);
+  ensureVideoFixtures(['short', 'h264Mov', 'mjpegAvi']);
   const modelDir = await ensureTinyModel();
   cacheDir = mkdtempSync(join(tmpdir(), 'cosmos-critic-server-'));
   child = spawn(process.execPath, [requireBuilt(SERVER), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  connection.onProgress(WorkDoneProgress.type, 'batch-1', (value) => {
+    if (value.kind === 'report' && value.message) batchProgress.push(value.message);
+  });
   connection.onProgress(WorkDoneProgress.type, 'job-1', (value) => {
     if (value.kind === 'report' && value.message) progress.push(value.message);
   });
@@ -82,5 +86,24 @@ describe('critic server: the local engine over LSP', () => {
     assert.ok(!outcome.ok);
     assert.match(outcome.error.message, /\/nonexistent\/clip\.mp4: no such file/);
     assert.ok((await connection.sendRequest(ScoreRequest, { path: videoPath('short') })).ok);
+  });
+});
+
+describe('critic/batch over LSP', () => {
+  it('runs a folder with progress and writes results, manifest and summaries', async () => {
+    const { copyFileSync, existsSync, mkdirSync, readdirSync } = await import('node:fs');
+    const folder = join(cacheDir, 'videos');
+    mkdirSync(folder, { recursive: true });
+    for (const key of ['short', 'h264Mov', 'mjpegAvi']) copyFileSync(videoPath(key), join(folder, videoPath(key).split('/').pop()!));
+    const outDir = join(cacheDir, 'out');
+    const outcome = await connection.sendRequest(BatchRequest, { inputs: [folder], outDir, workDoneToken: 'batch-1' });
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    assert.deepEqual(outcome.summary.counts, { total: 3, done: 3, failed: 0, skipped: 0 });
+    assert.ok(existsSync(outcome.summary.manifestPath));
+    assert.equal(readdirSync(join(outDir, 'results')).length, 3);
+    assert.ok(batchProgress.some((m) => m.startsWith('3/3 · 0 failed')), batchProgress.join(' | '));
+    const again = await connection.sendRequest(BatchRequest, { inputs: [folder], outDir });
+    assert.ok(again.ok);
+    assert.deepEqual(again.summary.counts, { total: 3, done: 0, failed: 0, skipped: 3 });
   });
 });
