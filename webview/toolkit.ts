@@ -15,6 +15,8 @@ import {
   vsCodeDataGrid,
   vsCodeDataGridCell,
   vsCodeDataGridRow,
+  vsCodeDivider,
+  vsCodeProgressRing,
 } from '@vscode/webview-ui-toolkit';
 
 let registered = false;
@@ -27,12 +29,16 @@ function registerToolkit(): void {
     vsCodeDataGrid(),
     vsCodeDataGridRow(),
     vsCodeDataGridCell(),
+    vsCodeDivider(),
+    vsCodeProgressRing(),
   );
   registered = true;
 }
 
 export interface ButtonOptions {
   label: string;
+  /** A stable element id (tests and the page's own styles find the button by it). */
+  id?: string;
   /** Tooltip and accessible name when it says more than the label. */
   title?: string;
   appearance?: 'primary' | 'secondary';
@@ -49,6 +55,7 @@ export function createButton(options: ButtonOptions): ToolkitButton {
   const element = document.createElement('vscode-button');
   element.textContent = options.label;
   element.setAttribute('appearance', options.appearance ?? 'secondary');
+  if (options.id) element.id = options.id;
   if (options.title) {
     element.title = options.title;
     element.setAttribute('aria-label', options.title);
@@ -68,6 +75,21 @@ export function createBadge(text: string, title?: string): HTMLElement {
   badge.textContent = text;
   if (title) badge.title = title;
   return badge;
+}
+
+/** An indeterminate spinner; hidden from assistive technology, which reads the status text beside it. */
+export function createProgressRing(): HTMLElement {
+  registerToolkit();
+  const ring = document.createElement('vscode-progress-ring');
+  ring.setAttribute('aria-hidden', 'true');
+  return ring;
+}
+
+export function createDivider(): HTMLElement {
+  registerToolkit();
+  const divider = document.createElement('vscode-divider');
+  divider.setAttribute('role', 'presentation');
+  return divider;
 }
 
 export interface GridRow {

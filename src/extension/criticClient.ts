@@ -7,6 +7,7 @@ import {
   RevealOutputChannelOn,
   State,
   TransportKind,
+  WorkDoneProgress,
   type CloseHandlerResult,
   type ErrorHandler,
   type ErrorHandlerResult,
@@ -14,7 +15,11 @@ import {
   type RequestParam,
   type RequestType,
   type ServerOptions,
+  type WorkDoneProgressBegin,
+  type WorkDoneProgressEnd,
+  type WorkDoneProgressReport,
 } from 'vscode-languageclient/node';
+import { BackendInfoRequest, TextDeltaNotification, type BackendInfo, type TextDeltaParams } from '../shared/requests';
 import { outputLog } from './outputLog';
 import { criticServerOptions } from './serverSettings';
 
@@ -64,8 +69,39 @@ export class CriticClient {
   /** JSON of the initialization options the running server got. */
   private startedWith: string | undefined;
   private inFlight = 0;
+  private readonly textListeners = new Set<(params: TextDeltaParams) => void>();
 
   constructor(private readonly extensionUri: vscode.Uri) {}
+
+  /** Whether a server process has been started (the status bar asks it questions only then). */
+  get running(): boolean {
+    return this.client?.isRunning() ?? false;
+  }
+
+  /** Streamed critique text from every job; listeners pick theirs by job id. */
+  onTextDelta(listener: (params: TextDeltaParams) => void): vscode.Disposable {
+    this.textListeners.add(listener);
+    return new vscode.Disposable(() => this.textListeners.delete(listener));
+  }
+
+  /** Work-done progress the server reports under a token the client chose (sent as `workDoneToken`). */
+  async onWorkDoneProgress(
+    token: string,
+    handler: (value: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd) => void,
+  ): Promise<vscode.Disposable> {
+    // Restart first if needed, so that the listener is on the server the request that follows goes to.
+    await this.restartIfSettingsChanged();
+    const client = await this.start();
+    const listening = client.onProgress(WorkDoneProgress.type, token, handler);
+    return new vscode.Disposable(() => listening.dispose());
+  }
+
+  /** The backend and device of the running server; undefined when no server runs (it is not started for this). */
+  async backendInfo(): Promise<BackendInfo | undefined> {
+    const client = this.client;
+    if (!client?.isRunning()) return undefined;
+    return client.sendRequest(BackendInfoRequest);
+  }
 
   start(): Promise<LanguageClient> {
     // A client that gave up restarting after repeated crashes is replaced by a fresh one.
@@ -83,16 +119,21 @@ export class CriticClient {
   }
 
   async request<P, R>(type: RequestType<P, R, void>, params: RequestParam<P>, token: vscode.CancellationToken): Promise<R> {
-    if (this.inFlight === 0 && this.settingsChanged()) {
-      outputLog().info('Critic server settings changed; restarting the server.');
-      await this.stop();
-    }
+    await this.restartIfSettingsChanged();
     this.inFlight++;
     try {
       const client = await this.start();
       return await client.sendRequest(type, params, token);
     } finally {
       this.inFlight--;
+    }
+  }
+
+  /** A server started with other settings is restarted before the next job, never under a running one. */
+  private async restartIfSettingsChanged(): Promise<void> {
+    if (this.inFlight === 0 && this.settingsChanged()) {
+      outputLog().info('Critic server settings changed; restarting the server.');
+      await this.stop();
     }
   }
 
@@ -135,6 +176,9 @@ export class CriticClient {
       errorHandler: new CrashReporter(),
     };
     const client = new LanguageClient('cosmosCritic', 'Cosmos Critic Server', serverOptions, clientOptions);
+    client.onNotification(TextDeltaNotification, (params) => {
+      for (const listener of this.textListeners) listener(params);
+    });
     try {
       await client.start();
     } catch (error) {

@@ -3,6 +3,8 @@ import { CriticClient } from './criticClient';
 import { disposeOutputLog, outputLog } from './outputLog';
 import { PlayerPanel } from './playerPanel';
 import { probeVideos } from './probeVideo';
+import { BackendStatus, SHOW_LOG_COMMAND } from './statusBar';
+import { registerVideoCommands, VideoJobs } from './videoCommands';
 import { activeEditorUri, resolveVideoUris } from './videoTarget';
 
 const PROMPT_LANGUAGE = 'critic-prompt';
@@ -33,6 +35,13 @@ function startWithPromptFiles(client: CriticClient): vscode.Disposable {
 export function activate(context: vscode.ExtensionContext): void {
   const client = new CriticClient(context.extensionUri);
   critic = client;
+  const status = new BackendStatus(client);
+  const jobs = new VideoJobs({
+    extensionUri: context.extensionUri,
+    storageUri: context.globalStorageUri,
+    critic: client,
+    afterJob: (error) => (error === null ? void status.refresh() : status.showJobError(error)),
+  });
   context.subscriptions.push(
     vscode.commands.registerCommand('cosmosCritic.probeVideo', async (clicked?: unknown, selection?: unknown) => {
       const videos = await resolveVideoUris(clicked, selection, () => PlayerPanel.activeVideo());
@@ -40,10 +49,13 @@ export function activate(context: vscode.ExtensionContext): void {
       // Invoked on an open editor of the video: show the plan beside it rather than over it.
       const editor = activeEditorUri()?.toString();
       const column = videos.some((video) => video.toString() === editor) ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
-      await probeVideos(client, context.extensionUri, videos, column);
+      await probeVideos(client, jobs.jobHost, videos, column);
     }),
-    PlayerPanel.registerSerializer(context.extensionUri),
+    ...registerVideoCommands(jobs),
+    vscode.commands.registerCommand(SHOW_LOG_COMMAND, () => outputLog().show(true)),
+    PlayerPanel.registerSerializer(jobs.jobHost),
     startWithPromptFiles(client),
+    status,
     new vscode.Disposable(disposeOutputLog),
   );
 }

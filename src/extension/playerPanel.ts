@@ -1,49 +1,90 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { CriticMode, CriticResult } from '../shared/result';
 import type { VideoProbe } from '../shared/video';
 import {
   parseFromPlayerMessage,
   parsePlayerState,
   type FromPlayerMessage,
+  type JobStatus,
+  type JobView,
+  type PlaybackView,
+  type PlayerView,
   type ToPlayerMessage,
 } from '../shared/webviewMessages';
 import { outputLog } from './outputLog';
+import { preparePlayback, type PlaybackHost } from './playbackSource';
 import { renderWebviewPage } from './webviewHtml';
 
 export const PLAYER_VIEW_TYPE = 'cosmosCritic.player';
 
-function webviewOptions(extensionUri: vscode.Uri, video: vscode.Uri): vscode.WebviewOptions {
+/** What the panels need from the rest of the extension. */
+export interface PlayerHost extends PlaybackHost {
+  extensionUri: vscode.Uri;
+  /** Runs a score or critique of the panel's video (the panel's Critique, Score and Re-run actions). */
+  run(video: vscode.Uri, mode: CriticMode, force: boolean): void;
+  /** Lets the user pick a prompt file, then runs it on the panel's video. */
+  choosePrompt(video: vscode.Uri): void;
+  /** Asks for the thumbnails of the frames a result's model saw, for a panel restored with that result. */
+  requestThumbnails(video: vscode.Uri, result: CriticResult): void;
+}
+
+export function proxyFolder(host: Pick<PlaybackHost, 'storageUri'>): vscode.Uri {
+  return vscode.Uri.joinPath(host.storageUri, 'proxies');
+}
+
+export function thumbnailFolder(host: Pick<PlaybackHost, 'storageUri'>): vscode.Uri {
+  return vscode.Uri.joinPath(host.storageUri, 'thumbnails');
+}
+
+/** The panel loads its script and style, the video's folder, and the playable copies and thumbnails we make: nothing else. */
+function webviewOptions(host: PlayerHost, video: vscode.Uri): vscode.WebviewOptions {
   return {
     enableScripts: true,
     localResourceRoots: [
-      vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
-      vscode.Uri.joinPath(extensionUri, 'media'),
+      vscode.Uri.joinPath(host.extensionUri, 'dist', 'webview'),
+      vscode.Uri.joinPath(host.extensionUri, 'media'),
       vscode.Uri.joinPath(video, '..'),
+      proxyFolder(host),
+      thumbnailFolder(host),
     ],
   };
 }
 
-function panelTitle(video: vscode.Uri): string {
-  return `${path.posix.basename(video.path)} · Sampling Plan`;
+function panelTitle(video: vscode.Uri, view: Pick<PlayerView, 'job' | 'result'>): string {
+  const mode = view.job?.mode ?? view.result?.mode;
+  const what = mode === 'critic' ? 'Critique' : mode === 'reward' ? 'Score' : 'Sampling Plan';
+  return `${path.posix.basename(video.path)} · ${what}`;
 }
 
-/** One panel per video: the video, its metadata and the frames the model will see. */
+const CHECKING: PlaybackView = { videoUri: null, proxy: false, note: 'Checking whether this video plays here…', progress: null, failed: false };
+
+/**
+ * One panel per video: the video with the violations on its timeline, the verdict, the frames the model saw and
+ * the critique as it streams in. The extension host keeps everything the panel shows and sends it again whenever
+ * the webview (re)loads, so a hidden-then-shown panel comes back as it was.
+ */
 export class PlayerPanel {
   private static readonly panels = new Map<string, PlayerPanel>();
 
-  static show(extensionUri: vscode.Uri, video: vscode.Uri, probe: VideoProbe, column: vscode.ViewColumn): void {
+  /** Opens (or reveals) the panel of a video with a probe of it. */
+  static show(host: PlayerHost, video: vscode.Uri, probe: VideoProbe, column: vscode.ViewColumn, preserveFocus = false): PlayerPanel {
     const existing = PlayerPanel.panels.get(video.toString());
     if (existing) {
-      existing.update(probe);
-      existing.panel.reveal();
-      return;
+      existing.setProbe(probe);
+      existing.panel.reveal(undefined, preserveFocus);
+      return existing;
     }
-    const panel = vscode.window.createWebviewPanel(PLAYER_VIEW_TYPE, panelTitle(video), column, {
-      ...webviewOptions(extensionUri, video),
+    const panel = vscode.window.createWebviewPanel(PLAYER_VIEW_TYPE, path.posix.basename(video.path), { viewColumn: column, preserveFocus }, {
+      ...webviewOptions(host, video),
       retainContextWhenHidden: false,
     });
-    new PlayerPanel(panel, extensionUri, video, probe);
+    return new PlayerPanel(panel, host, video, { probe, playback: CHECKING, job: null, result: null, resultFile: null, thumbnails: [] });
+  }
+
+  static forVideo(video: vscode.Uri): PlayerPanel | undefined {
+    return PlayerPanel.panels.get(video.toString());
   }
 
   /** The video of the focused player panel, if one is focused. */
@@ -54,8 +95,8 @@ export class PlayerPanel {
     return undefined;
   }
 
-  /** Restores panels after a window reload from the state the webview saved; needs no server. */
-  static registerSerializer(extensionUri: vscode.Uri): vscode.Disposable {
+  /** Restores panels after a window reload from the state the webview saved. */
+  static registerSerializer(host: PlayerHost): vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(PLAYER_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
         const restored = parsePlayerState(state);
@@ -65,56 +106,160 @@ export class PlayerPanel {
           return;
         }
         const video = vscode.Uri.file(videoPath);
-        const existing = PlayerPanel.panels.get(video.toString());
-        if (existing) {
+        if (PlayerPanel.panels.has(video.toString())) {
           panel.dispose();
           return;
         }
-        new PlayerPanel(panel, extensionUri, video, restored.probe);
+        // A job that was running died with the window; the result, if any, is still on disk.
+        const job = restored.job?.status === 'running' ? { ...restored.job, status: 'cancelled' as const, stage: null, error: 'interrupted by a window reload' } : restored.job;
+        const result = restored.result && path.resolve(restored.result.video.path) === path.resolve(videoPath) ? restored.result : null;
+        new PlayerPanel(panel, host, video, {
+          probe: restored.probe,
+          playback: CHECKING,
+          job,
+          result,
+          resultFile: result && restored.resultFile && fs.existsSync(restored.resultFile) ? restored.resultFile : null,
+          thumbnails: [],
+        });
       },
     });
   }
 
   private readonly disposables: vscode.Disposable[] = [];
+  private cancelJob: (() => void) | undefined;
+  private playback: vscode.CancellationTokenSource | undefined;
+  /** Thumbnail files as the server gave them; turned into webview URIs when sent. */
+  private thumbnailFiles: { time_s: number; path: string }[] = [];
+  private disposed = false;
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
-    extensionUri: vscode.Uri,
-    private readonly video: vscode.Uri,
-    private probe: VideoProbe,
+    private readonly host: PlayerHost,
+    readonly video: vscode.Uri,
+    private view: PlayerView,
   ) {
     PlayerPanel.panels.set(video.toString(), this);
-    panel.title = panelTitle(video);
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
-    panel.webview.options = webviewOptions(extensionUri, video);
+    panel.title = panelTitle(video, view);
+    panel.iconPath = vscode.Uri.joinPath(host.extensionUri, 'media', 'icon.svg');
+    panel.webview.options = webviewOptions(host, video);
     panel.webview.html = renderWebviewPage(panel.webview, {
-      title: panelTitle(video),
-      scriptUri: vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'player.js'),
-      styleUris: [vscode.Uri.joinPath(extensionUri, 'media', 'player.css')],
+      title: panel.title,
+      scriptUri: vscode.Uri.joinPath(host.extensionUri, 'dist', 'webview', 'player.js'),
+      styleUris: [vscode.Uri.joinPath(host.extensionUri, 'media', 'player.css')],
     });
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       panel.onDidDispose(() => this.dispose()),
     );
+    if (view.result) this.host.requestThumbnails(this.video, view.result);
+    this.startPlayback(false);
   }
 
-  /** Seeks the player to a time on the video (used by later features such as violation lists). */
+  get result(): CriticResult | null {
+    return this.view.result;
+  }
+
+  get resultFile(): string | null {
+    return this.view.resultFile;
+  }
+
+  get isRunning(): boolean {
+    return this.view.job?.status === 'running';
+  }
+
+  reveal(): void {
+    this.panel.reveal(undefined, true);
+  }
+
+  /** Seeks the player to a time on the video. */
   seek(time_s: number): void {
     this.post({ type: 'seek', time_s });
   }
 
-  private update(probe: VideoProbe): void {
-    this.probe = probe;
+  setProbe(probe: VideoProbe): void {
+    if (JSON.stringify(probe) === JSON.stringify(this.view.probe)) return;
+    this.view = { ...this.view, probe };
     this.postShow();
   }
 
-  // A hidden webview (retainContextWhenHidden: false) drops messages; it sends `ready` again when shown.
+  startJob(job: Omit<JobView, 'status' | 'stage' | 'error' | 'text'>, cancel: () => void): void {
+    this.cancelJob = cancel;
+    this.view = { ...this.view, job: { ...job, status: 'running', stage: null, error: null, text: [] } };
+    this.panel.title = panelTitle(this.video, this.view);
+    this.post({ type: 'job', job: this.view.job! });
+  }
+
+  jobStage(jobId: string, stage: string): void {
+    const job = this.view.job;
+    if (job?.id !== jobId || job.status !== 'running') return;
+    job.stage = stage;
+    this.post({ type: 'stage', jobId, stage });
+  }
+
+  jobText(jobId: string, trial: number, delta: string): void {
+    const job = this.view.job;
+    if (job?.id !== jobId || job.status !== 'running') return;
+    while (job.text.length <= trial) job.text.push('');
+    job.text[trial] += delta;
+    this.post({ type: 'text', jobId, trial, delta });
+  }
+
+  finishJob(jobId: string, status: Exclude<JobStatus, 'running'>, error: string | null = null): void {
+    const job = this.view.job;
+    if (job?.id !== jobId) return;
+    this.cancelJob = undefined;
+    this.view = { ...this.view, job: { ...job, status, stage: null, error } };
+    this.post({ type: 'job', job: this.view.job! });
+  }
+
+  setResult(result: CriticResult, resultFile: string | null): void {
+    this.view = { ...this.view, result, resultFile, thumbnails: [] };
+    this.thumbnailFiles = [];
+    this.panel.title = panelTitle(this.video, this.view);
+    this.post({ type: 'result', result, resultFile });
+  }
+
+  setThumbnails(forResult: CriticResult, thumbnails: { time_s: number; path: string }[]): void {
+    if (this.view.result !== forResult) return;
+    this.thumbnailFiles = thumbnails;
+    this.view = { ...this.view, thumbnails: this.thumbnailViews() };
+    this.post({ type: 'thumbnails', thumbnails: this.view.thumbnails });
+  }
+
+  private thumbnailViews(): PlayerView['thumbnails'] {
+    return this.thumbnailFiles.map(({ time_s, path: file }) => ({ time_s, uri: this.panel.webview.asWebviewUri(vscode.Uri.file(file)).toString() }));
+  }
+
+  private setPlayback(playback: PlaybackView): void {
+    this.view = { ...this.view, playback };
+    this.post({ type: 'playback', playback });
+  }
+
+  /** Finds what the webview can play: the original, or a proxy made for it (`force`: the original failed to play). */
+  private startPlayback(force: boolean): void {
+    this.playback?.cancel();
+    const cancel = new vscode.CancellationTokenSource();
+    this.playback = cancel;
+    if (force) this.setPlayback({ videoUri: null, proxy: false, note: 'The player could not play the original: making a playable copy…', progress: null, failed: false });
+    void preparePlayback(this.host, this.video, force, (playback) => {
+      if (this.playback !== cancel || this.disposed) return;
+      if (playback.file) {
+        const videoUri = this.panel.webview.asWebviewUri(playback.file).toString();
+        this.setPlayback({ videoUri, proxy: playback.proxy, note: playback.note, progress: null, failed: false });
+      } else {
+        this.setPlayback({ videoUri: null, proxy: false, note: playback.note, progress: playback.progress, failed: playback.failed });
+      }
+    }, cancel.token);
+  }
+
   private postShow(): void {
-    this.post({ type: 'show', probe: this.probe, videoUri: this.panel.webview.asWebviewUri(this.video).toString() });
+    this.view = { ...this.view, thumbnails: this.thumbnailViews() };
+    this.post({ type: 'show', view: this.view });
   }
 
   private post(message: ToPlayerMessage): void {
-    void this.panel.webview.postMessage(message);
+    // A hidden webview (retainContextWhenHidden: false) drops messages; it sends `ready` again when shown.
+    if (!this.disposed) void this.panel.webview.postMessage(message);
   }
 
   private receive(raw: unknown): void {
@@ -131,17 +276,43 @@ export class PlayerPanel {
       case 'ready':
         this.postShow();
         return;
-      case 'playbackError':
-        outputLog().warn(`The player cannot play ${this.video.fsPath}: ${message.message} (media error ${message.code ?? 'unknown'}).`);
+      case 'playbackError': {
+        const { playback } = this.view;
+        outputLog().warn(`The player cannot play ${playback.proxy ? 'the playable copy of ' : ''}${this.video.fsPath}: ${message.message} (media error ${message.code ?? 'unknown'}).`);
+        if (!playback.proxy && playback.videoUri) this.startPlayback(true);
+        else if (playback.proxy) this.setPlayback({ videoUri: null, proxy: false, note: message.message, progress: null, failed: true });
         return;
+      }
       case 'openExternally':
         outputLog().info(`Opening ${this.video.fsPath} with the system's default application.`);
         void vscode.env.openExternal(this.video);
+        return;
+      case 'run':
+        if (!this.isRunning) this.host.run(this.video, message.mode, message.force);
+        return;
+      case 'choosePrompt':
+        if (!this.isRunning) this.host.choosePrompt(this.video);
+        return;
+      case 'cancelJob':
+        this.cancelJob?.();
+        return;
+      case 'copyResult':
+        if (this.view.result) {
+          void vscode.env.clipboard.writeText(JSON.stringify(this.view.result, null, 2) + '\n').then(() =>
+            vscode.window.setStatusBarMessage('Cosmos Critic: result JSON copied', 3000),
+          );
+        }
+        return;
+      case 'openResultFile':
+        if (this.view.resultFile) void vscode.window.showTextDocument(vscode.Uri.file(this.view.resultFile), { viewColumn: vscode.ViewColumn.Beside, preview: true });
         return;
     }
   }
 
   private dispose(): void {
+    // A running job goes on (its notification can cancel it): its result is still written and logged.
+    this.disposed = true;
+    this.playback?.cancel();
     if (PlayerPanel.panels.get(this.video.toString()) === this) PlayerPanel.panels.delete(this.video.toString());
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
   }

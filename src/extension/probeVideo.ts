@@ -1,29 +1,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ErrorCodes, LSPErrorCodes, ResponseError } from 'vscode-languageclient/node';
 import { ProbeRequest, type ProbeResponse } from '../shared/requests';
 import type { FileError, VideoProbe } from '../shared/video';
 import type { CriticClient } from './criticClient';
 import { outputLog } from './outputLog';
-import { PlayerPanel } from './playerPanel';
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function isCancellation(error: unknown): boolean {
-  return error instanceof ResponseError && error.code === LSPErrorCodes.RequestCancelled;
-}
-
-function requestFailure(error: unknown, label: string): string {
-  if (
-    error instanceof ResponseError &&
-    (error.code === ErrorCodes.PendingResponseRejected || error.code === ErrorCodes.ConnectionInactive)
-  ) {
-    return `The Cosmos Critic server stopped while probing ${label}. Run the command again.`;
-  }
-  return errorMessage(error);
-}
+import { PlayerPanel, type PlayerHost } from './playerPanel';
+import { isCancellation, requestFailure } from './requestErrors';
 
 function describePlan({ video, plan }: VideoProbe): string {
   return `${video.duration_s.toFixed(3)} s, ${video.fps.toFixed(3)} fps, ${video.width}×${video.height} → ` +
@@ -41,7 +23,7 @@ async function showFileError(error: FileError): Promise<void> {
 /** Probes the videos in the critic server, then opens a player panel for each one that worked. */
 export async function probeVideos(
   critic: CriticClient,
-  extensionUri: vscode.Uri,
+  host: PlayerHost,
   videos: vscode.Uri[],
   column: vscode.ViewColumn,
 ): Promise<void> {
@@ -73,7 +55,7 @@ export async function probeVideos(
       log.info(`probe ${label}: cancelled after ${Date.now() - started} ms`);
       return;
     }
-    const message = requestFailure(error, label);
+    const message = requestFailure(error, `probing ${label}`);
     log.error(`probe ${label}: failed after ${Date.now() - started} ms: ${message}`);
     void vscode.window.showErrorMessage(message);
     return;
@@ -92,7 +74,7 @@ export async function probeVideos(
     if (!video) return;
     if (outcome.ok) {
       log.info(`  ${video.fsPath}: ${describePlan(outcome.probe)}`);
-      PlayerPanel.show(extensionUri, video, outcome.probe, column);
+      PlayerPanel.show(host, video, outcome.probe, column);
     } else {
       log.error(`  ${outcome.error.file}: ${outcome.error.message}`);
       void showFileError(outcome.error);

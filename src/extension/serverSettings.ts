@@ -7,14 +7,14 @@ import type { CriticServerOptions } from '../shared/requests';
  * Reads a setting, ignoring workspace and folder values in an untrusted workspace: a cloned
  * repository must not be able to choose which binary the critic server runs.
  */
-function trustedSetting<T>(section: string, key: string): T | undefined {
+export function trustedSetting<T>(section: string, key: string): T | undefined {
   const config = vscode.workspace.getConfiguration(section);
   if (vscode.workspace.isTrusted) return config.get<T>(key);
   const inspected = config.inspect<T>(key);
   return inspected?.globalValue ?? inspected?.defaultValue;
 }
 
-function expandHome(value: string): string {
+export function expandHome(value: string): string {
   if (value === '~') return os.homedir();
   if (value.startsWith('~/') || value.startsWith('~\\')) return path.join(os.homedir(), value.slice(2));
   return value;
@@ -39,5 +39,18 @@ export function criticServerOptions(): CriticServerOptions {
   if (device === 'auto' || device === 'cuda' || device === 'cpu') options.device = device;
   const cudaDeviceId = trustedSetting<number>('cosmosCritic', 'cudaDeviceId');
   if (typeof cudaDeviceId === 'number' && Number.isInteger(cudaDeviceId) && cudaDeviceId >= 0) options.cudaDeviceId = cudaDeviceId;
+  const backend = trustedSetting<string>('cosmosCritic', 'backend');
+  if (backend === 'onnx' || backend === 'openai') options.backend = backend;
+  // The remote settings only with the remote backend, so that editing them does not restart a local server.
+  if (options.backend === 'openai') {
+    // Where videos are sent: like the paths above, a workspace value counts only in a trusted workspace.
+    const endpoints = trustedSetting<unknown>('cosmosCritic', 'endpoints');
+    const urls = Array.isArray(endpoints) ? endpoints.filter((url): url is string => typeof url === 'string').map((url) => url.trim()).filter(Boolean) : [];
+    if (urls.length > 0) options.endpoints = urls;
+    const servedModelName = trustedSetting<string>('cosmosCritic', 'servedModelName');
+    if (typeof servedModelName === 'string' && servedModelName.trim()) options.servedModelName = servedModelName.trim();
+    const videoInput = trustedSetting<string>('cosmosCritic', 'videoInput');
+    if (videoInput === 'frames' || videoInput === 'url') options.videoInput = videoInput;
+  }
   return options;
 }

@@ -22,6 +22,8 @@ export async function resolveVideoUris(
   clicked: unknown,
   selection: unknown,
   panelVideo: () => vscode.Uri | undefined,
+  action = 'Show Sampling Plan',
+  canSelectMany = true,
 ): Promise<vscode.Uri[]> {
   if (clicked instanceof vscode.Uri) {
     const selected = Array.isArray(selection)
@@ -33,9 +35,9 @@ export async function resolveVideoUris(
   const active = activeEditorUri() ?? panelVideo();
   if (active && isVideoUri(active)) return [active];
   const picked = await vscode.window.showOpenDialog({
-    title: 'Show Sampling Plan',
-    openLabel: 'Show Sampling Plan',
-    canSelectMany: true,
+    title: action,
+    openLabel: action,
+    canSelectMany,
     canSelectFiles: true,
     canSelectFolders: false,
     defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,

@@ -31,6 +31,7 @@ export function frameAt(times_s: readonly number[], time_s: number): number {
  */
 export function createTimeline(times_s: readonly number[], duration_s: number, onSeek: (index: number) => void): Timeline {
   const element = document.createElement('div');
+  element.id = 'frame-timeline';
   element.className = 'timeline';
   element.setAttribute('role', 'group');
   element.setAttribute('aria-label', `Sampled frames (${times_s.length})`);

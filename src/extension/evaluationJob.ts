@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { CritiqueRequest, ProbeRequest, ScoreRequest, ThumbnailsRequest, type EvaluateOutcome } from '../shared/requests';
+import type { CriticResult, TimingMs } from '../shared/result';
+import type { CriticClient } from './criticClient';
+import { outputLog } from './outputLog';
+import { PlayerPanel, thumbnailFolder, type PlayerHost } from './playerPanel';
+import type { PromptChoice } from './promptChoice';
+import { errorMessage, isCancellation, isFfmpegProblem, isModelProblem, requestFailure } from './requestErrors';
+import { resultsFolder, writeResultFile } from './resultFile';
+
+export interface JobHost extends PlayerHost {
+  critic: CriticClient;
+  /** Called after a job that gave a result (null) or failed (its error), so the status bar can follow the model. */
+  afterJob(error: string | null): void;
+}
+
+const TIMING_ORDER: (keyof TimingMs)[] = ['probe', 'decode', 'vision', 'prefill', 'generate', 'total'];
+
+/** One line for the log: the verdict, the violations and where the time went. */
+export function resultSummary(result: CriticResult): string {
+  let verdict: string;
+  if (result.reward) {
+    verdict = `score ${result.reward.score.toFixed(3)} (${result.reward.band}, anomaly ${result.reward.anomaly})`;
+  } else if (result.critic) {
+    const trials = result.critic.trials;
+    const noes = trials.filter((t) => t.answer === 'No').length;
+    verdict = `critic score ${result.critic.score.toFixed(3)} (${noes}/${trials.length} trials answer "No"), ` +
+      `${result.violations.length} violation${result.violations.length === 1 ? '' : 's'}`;
+  } else {
+    verdict = 'no verdict';
+  }
+  const timings = TIMING_ORDER.map((stage) => `${stage} ${result.timing_ms[stage]} ms`).join(', ');
+  const rate = result.generation ? `; ${result.generation.tokens} tokens at ${result.generation.tokens_per_second.toFixed(1)} tok/s` : '';
+  const cached = result.cache?.result ? '; cached result' : result.cache?.vision_features ? '; cached vision features' : '';
+  return `${verdict}; ${result.model.id} on ${result.model.device}; ${timings}${rate}${cached}`;
+}
+
+function settingFor(message: string): { label: string; setting: string } | undefined {
+  if (isFfmpegProblem(message)) return { label: 'Set ffmpeg Path', setting: 'cosmosCritic.ffmpegPath' };
+  if (isModelProblem(message)) return { label: 'Set Model Folder', setting: 'cosmosCritic.modelPath' };
+  return undefined;
+}
+
+async function showJobError(message: string): Promise<void> {
+  const fix = settingFor(message);
+  const choice = await vscode.window.showErrorMessage(message, ...(fix ? [fix.label] : []), 'Show Log');
+  if (choice === 'Show Log') outputLog().show(true);
+  else if (fix && choice === fix.label) await vscode.commands.executeCommand('workbench.action.openSettings', fix.setting);
+}
+
+/** Asks the server for the thumbnails of the frames the model saw, and hands them to the video's panel. */
+export function requestThumbnails(host: JobHost, video: vscode.Uri, result: CriticResult): void {
+  if (result.sampling.frame_times_s.length === 0) return;
+  const cancel = new vscode.CancellationTokenSource();
+  host.critic
+    .request(ThumbnailsRequest, { path: video.fsPath, frameTimes: result.sampling.frame_times_s, outDir: thumbnailFolder(host).fsPath }, cancel.token)
+    .then((outcome) => {
+      if (!outcome.ok) {
+        outputLog().warn(`thumbnails ${video.fsPath}: ${outcome.error.message}`);
+        return;
+      }
+      PlayerPanel.forVideo(video)?.setThumbnails(result, outcome.thumbnails);
+    })
+    .catch((error: unknown) => outputLog().warn(`thumbnails ${video.fsPath}: ${errorMessage(error)}`))
+    .finally(() => cancel.dispose());
+}
+
+async function openPanel(host: JobHost, video: vscode.Uri, column: vscode.ViewColumn, token: vscode.CancellationToken): Promise<PlayerPanel | undefined> {
+  const existing = PlayerPanel.forVideo(video);
+  if (existing) {
+    existing.reveal();
+    return existing;
+  }
+  const { results } = await host.critic.request(ProbeRequest, { paths: [video.fsPath] }, token);
+  const outcome = results[0];
+  if (!outcome) throw new Error(`The critic server gave no answer for ${video.fsPath}.`);
+  if (!outcome.ok) {
+    outputLog().error(`  ${outcome.error.file}: ${outcome.error.message}`);
+    void showJobError(outcome.error.message);
+    return undefined;
+  }
+  return PlayerPanel.show(host, video, outcome.probe, column);
+}
+
+/**
+ * Scores or critiques one video with one prompt: opens its panel, shows the server's stages in a cancellable
+ * notification, streams the critique into the panel, writes the result file and logs the job.
+ */
+export async function evaluateInPanel(host: JobHost, video: vscode.Uri, prompt: PromptChoice, force: boolean, column: vscode.ViewColumn): Promise<void> {
+  const log = outputLog();
+  const name = path.basename(video.fsPath);
+  if (video.scheme !== 'file') {
+    void vscode.window.showErrorMessage(`${path.posix.basename(video.path)} is not a file on disk, so it cannot be judged.`);
+    return;
+  }
+  const running = PlayerPanel.forVideo(video);
+  if (running?.isRunning) {
+    running.reveal();
+    void vscode.window.showInformationMessage(`${name} is being judged already; cancel that job first to start another.`);
+    return;
+  }
+
+  const mode = prompt.mode;
+  const verb = mode === 'reward' ? 'Scoring' : 'Critiquing';
+  const jobId = randomUUID();
+  const workDoneToken = `job-${jobId}`;
+  const source = new vscode.CancellationTokenSource();
+  const started = Date.now();
+  let panel: PlayerPanel | undefined;
+  let outcome: EvaluateOutcome | undefined;
+  let failure: string | undefined;
+  log.info(`${mode === 'reward' ? 'score' : 'critique'} ${video.fsPath} with ${prompt.label}${force ? ' (re-run)' : ''}: started`);
+
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `${verb} ${name}`, cancellable: true },
+    async (progress, token) => {
+      const cancelled = token.onCancellationRequested(() => source.cancel());
+      const listeners: vscode.Disposable[] = [cancelled];
+      try {
+        progress.report({ message: 'Opening the video…' });
+        panel = await openPanel(host, video, column, source.token);
+        if (!panel || source.token.isCancellationRequested) return;
+        const jobPanel = panel;
+        jobPanel.startJob({ id: jobId, mode, prompt: prompt.label }, () => source.cancel());
+        listeners.push(
+          host.critic.onTextDelta((params) => {
+            if (params.jobId === jobId) jobPanel.jobText(jobId, params.trial, params.delta);
+          }),
+          await host.critic.onWorkDoneProgress(workDoneToken, (value) => {
+            if ((value.kind === 'begin' || value.kind === 'report') && value.message) {
+              progress.report({ message: value.message });
+              jobPanel.jobStage(jobId, value.message);
+            }
+          }),
+        );
+        progress.report({ message: 'Queued' });
+        outcome = await host.critic.request(
+          mode === 'reward' ? ScoreRequest : CritiqueRequest,
+          { path: video.fsPath, prompt: prompt.ref, force, jobId, workDoneToken },
+          source.token,
+        );
+      } catch (error) {
+        failure = source.token.isCancellationRequested || isCancellation(error) ? undefined : requestFailure(error, `${verb.toLowerCase()} ${name}`);
+      } finally {
+        for (const listener of listeners) listener.dispose();
+      }
+    },
+  );
+  source.dispose();
+
+  const elapsed = Date.now() - started;
+  if (!panel) {
+    if (failure) {
+      log.error(`  ${name}: ${failure}`);
+      host.afterJob(failure);
+      void showJobError(failure);
+    }
+    return;
+  }
+  if (failure || (outcome && !outcome.ok)) {
+    const message = failure ?? (outcome && !outcome.ok ? outcome.error.message : 'unknown error');
+    log.error(`  ${video.fsPath}: failed after ${elapsed} ms: ${message}`);
+    panel.finishJob(jobId, 'failed', message);
+    host.afterJob(message);
+    void showJobError(message);
+    return;
+  }
+  if (!outcome) {
+    log.info(`  ${video.fsPath}: cancelled after ${elapsed} ms`);
+    panel.finishJob(jobId, 'cancelled');
+    return;
+  }
+
+  const { result } = outcome;
+  host.afterJob(null);
+  let resultFile: string | null = null;
+  try {
+    resultFile = await writeResultFile(resultsFolder(video, host.storageUri), result);
+  } catch (error) {
+    log.warn(`  could not write the result file: ${errorMessage(error)}`);
+  }
+  log.info(`  ${video.fsPath}: ${resultSummary(result)}${resultFile ? `; result → ${resultFile}` : ''}`);
+  panel.finishJob(jobId, 'done');
+  panel.setResult(result, resultFile);
+  requestThumbnails(host, video, result);
+  if (PlayerPanel.forVideo(video) !== panel) {
+    // The panel was closed while the job ran: say where the result went.
+    const done = mode === 'reward' ? 'Scored' : 'Critiqued';
+    const open = await vscode.window.showInformationMessage(`${done} ${name}: ${resultSummary(result).split(';')[0]}`, ...(resultFile ? ['Open Result'] : []));
+    if (open && resultFile) await vscode.window.showTextDocument(vscode.Uri.file(resultFile));
+  }
+}

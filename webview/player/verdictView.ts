@@ -1,0 +1,166 @@
+import type { CriticResult, CriticVerdict, CritiqueTrial, RewardVerdict } from '../../src/shared/result.js';
+import { createBadge } from '../toolkit.js';
+
+export interface VerdictView {
+  /** The verdict, then the components of each trial, then the raw reasoning (collapsed). */
+  elements: HTMLElement[];
+  update(result: CriticResult | null, resultFile: string | null): void;
+}
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+const BAND_MEANING: Record<RewardVerdict['band'], string> = {
+  high: 'physically plausible',
+  medium: 'uncertain',
+  low: 'physically implausible',
+};
+
+function rewardVerdict(reward: RewardVerdict): HTMLElement[] {
+  const score = element('span', 'score', reward.score.toFixed(3));
+  score.id = 'reward-score';
+  score.setAttribute('aria-label', `Reward score ${reward.score.toFixed(3)}`);
+  const band = createBadge(`${reward.band} · ${BAND_MEANING[reward.band]}`, 'Band: high 0.7–1.0, medium 0.3–0.7, low 0–0.3');
+  band.id = 'reward-band';
+  band.dataset.band = reward.band;
+  const line = element('p', 'score-line');
+  line.append(score, band);
+  const detail = element(
+    'p',
+    'verdict-detail',
+    `Anomaly: ${reward.anomaly} · P(No) ${reward.p_no.toFixed(3)} · P(Yes) ${reward.p_yes.toFixed(3)} — higher is more physically plausible.`,
+  );
+  return [line, detail];
+}
+
+function answerText(trial: CritiqueTrial): string {
+  if (trial.answer === 'No') return 'No anomaly';
+  if (trial.answer === 'Yes') return 'Anomaly';
+  return trial.parse === 'failed' ? 'Unparsed' : 'No answer';
+}
+
+function criticVerdict(critic: CriticVerdict): HTMLElement[] {
+  const trials = critic.trials.length;
+  const parsed = critic.trials.filter((t) => t.answer !== null).length;
+  const noes = critic.trials.filter((t) => t.answer === 'No').length;
+  const score = element('span', 'score', critic.score.toFixed(3));
+  score.id = 'critic-score';
+  score.setAttribute('aria-label', `Critic score ${critic.score.toFixed(3)}`);
+  const count = createBadge(`${trials} trial${trials === 1 ? '' : 's'}`, 'Sampled critiques');
+  count.id = 'trial-count';
+  const line = element('p', 'score-line');
+  line.append(score, count);
+  const detail = element(
+    'p',
+    'verdict-detail',
+    `${noes} of ${parsed} parsed trial${parsed === 1 ? '' : 's'} found no anomaly` +
+      (parsed < trials ? ` (${trials - parsed} could not be parsed)` : '') +
+      ' — the critic score is the fraction answering "No".',
+  );
+  const answers = element('ul', 'trial-answers');
+  answers.id = 'trial-answers';
+  critic.trials.forEach((trial, i) => {
+    const item = element('li', 'trial-answer');
+    item.dataset.answer = trial.answer ?? 'none';
+    item.append(element('span', 'trial-name', `Trial ${i + 1}`), element('span', 'trial-verdict', `${trial.answer ?? '—'} · ${answerText(trial)}`));
+    answers.append(item);
+  });
+  return [line, detail, answers];
+}
+
+function trialComponents(trial: CritiqueTrial, index: number): HTMLElement {
+  const details = element('details', 'trial-components');
+  details.dataset.trial = String(index);
+  details.open = index === 0;
+  details.append(element('summary', undefined, `Trial ${index + 1} — ${answerText(trial)} (parse ${trial.parse}, ${trial.components.length} component${trial.components.length === 1 ? '' : 's'})`));
+  if (trial.overview) details.append(element('p', 'trial-overview', trial.overview));
+  const list = element('ul', 'component-list');
+  for (const component of trial.components) {
+    const item = element('li', 'component');
+    item.dataset.anomaly = component.anomaly ?? 'unknown';
+    const flag = element('span', 'anomaly-flag', component.anomaly === 'Yes' ? 'Anomaly' : component.anomaly === 'No' ? 'No anomaly' : 'Not stated');
+    flag.dataset.anomaly = component.anomaly ?? 'unknown';
+    const head = element('div', 'component-head');
+    head.append(element('strong', 'component-name', component.name), flag);
+    item.append(head, element('p', 'component-analysis', component.analysis));
+    list.append(item);
+  }
+  if (trial.components.length === 0) list.append(element('li', 'component-empty', 'No components could be read from this answer; see the reasoning below.'));
+  details.append(list);
+  return details;
+}
+
+function describeRun(result: CriticResult, resultFile: string | null): string {
+  const seconds = (result.timing_ms.total / 1000).toFixed(1);
+  const cached = result.cache?.result ? ' (cached result)' : '';
+  const rate = result.generation ? ` · ${result.generation.tokens} tokens at ${result.generation.tokens_per_second.toFixed(1)} tok/s` : '';
+  const file = resultFile ? ` · saved to ${resultFile}` : '';
+  return `Prompt ${result.prompt.id} v${result.prompt.version} · ${result.model.id} on ${result.model.backend} ${result.model.device} · ` +
+    `${result.sampling.frames} frames at ${result.sampling.width}×${result.sampling.height} · ${seconds} s${cached}${rate}${file}`;
+}
+
+/** The verdict (reward score and band, or the critic's answers per trial), the components and the reasoning. */
+export function createVerdictView(): VerdictView {
+  const verdict = element('section', 'verdict');
+  verdict.id = 'verdict';
+  verdict.setAttribute('aria-labelledby', 'verdict-heading');
+  verdict.hidden = true;
+
+  const components = element('section', 'components');
+  components.id = 'components';
+  components.setAttribute('aria-labelledby', 'components-heading');
+  components.hidden = true;
+
+  const reasoning = element('details', 'reasoning');
+  reasoning.id = 'reasoning';
+  reasoning.hidden = true;
+
+  return {
+    elements: [verdict, components, reasoning],
+    update(result, resultFile) {
+      verdict.hidden = result === null;
+      const critic = result?.critic;
+      components.hidden = !critic;
+      reasoning.hidden = !critic;
+      if (!result) {
+        verdict.replaceChildren();
+        components.replaceChildren();
+        reasoning.replaceChildren();
+        return;
+      }
+      verdict.dataset.mode = result.mode;
+      const heading = element('h2', undefined, result.mode === 'reward' ? 'Reward score' : 'Critic verdict');
+      heading.id = 'verdict-heading';
+      const body = result.reward ? rewardVerdict(result.reward) : critic ? criticVerdict(critic) : [element('p', undefined, 'The result has no verdict.')];
+      const explanation = result.video_analysis?.physical_accuracy?.explanation;
+      verdict.replaceChildren(
+        heading,
+        ...body,
+        ...(explanation && result.mode === 'critic' ? [element('p', 'verdict-explanation', explanation)] : []),
+        element('p', 'run-detail', describeRun(result, resultFile)),
+      );
+
+      if (critic) {
+        const componentsHeading = element('h2', undefined, 'Components');
+        componentsHeading.id = 'components-heading';
+        components.replaceChildren(componentsHeading, ...critic.trials.map(trialComponents));
+        const wasOpen = reasoning.open;
+        reasoning.replaceChildren(
+          element('summary', undefined, 'Reasoning (the model\'s raw answers)'),
+          ...critic.trials.flatMap((trial, i) => {
+            const pre = element('pre', 'reasoning-raw', trial.raw);
+            pre.dataset.trial = String(i);
+            pre.tabIndex = 0;
+            pre.setAttribute('aria-label', `Raw answer of trial ${i + 1}`);
+            return [element('h3', undefined, `Trial ${i + 1}`), pre];
+          }),
+        );
+        reasoning.open = wasOpen;
+      }
+    },
+  };
+}
