@@ -31,7 +31,7 @@ const builds = [
     sourcemap: !production,
     minify: production,
     logLevel: 'info',
-    entryPoints: { player: 'webview/player/main.ts' },
+    entryPoints: { player: 'webview/player/main.ts', results: 'webview/results/main.ts', promptCompare: 'webview/promptCompare/main.ts' },
     outdir: 'dist/webview',
   },
 ];

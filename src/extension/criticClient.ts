@@ -20,6 +20,7 @@ import {
   type WorkDoneProgressReport,
 } from 'vscode-languageclient/node';
 import { BackendInfoRequest, TextDeltaNotification, type BackendInfo, type TextDeltaParams } from '../shared/requests';
+import { apiKeyRevision, serverProcessOptions } from './backend/apiKey';
 import { outputLog } from './outputLog';
 import { criticServerOptions } from './serverSettings';
 
@@ -150,7 +151,7 @@ export class CriticClient {
   }
 
   private settingsChanged(): boolean {
-    return this.startedWith !== undefined && this.startedWith !== JSON.stringify(criticServerOptions());
+    return this.startedWith !== undefined && this.startedWith !== JSON.stringify(criticServerOptions()) + apiKeyRevision();
   }
 
   private async createAndStart(): Promise<LanguageClient> {
@@ -159,15 +160,16 @@ export class CriticClient {
       throw new Error(`The Cosmos Critic server is missing (${module}). Reinstall the extension, or run "npm run build" in its folder.`);
     }
     const serverOptions: ServerOptions = {
-      run: { module, transport: TransportKind.ipc },
-      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+      // The API key reaches the server in COSMOS_CRITIC_API_KEY of its environment, never in settings or logs.
+      run: { module, transport: TransportKind.ipc, options: serverProcessOptions() },
+      debug: { module, transport: TransportKind.ipc, options: serverProcessOptions({ execArgv: ['--nolazy', '--inspect=6009'] }) },
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ language: 'critic-prompt' }],
       // A function, so that each automatic restart reads the settings afresh.
       initializationOptions: () => {
         const options = criticServerOptions();
-        this.startedWith = JSON.stringify(options);
+        this.startedWith = JSON.stringify(options) + apiKeyRevision();
         outputLog().info(`Starting the critic server (ffmpeg: ${options.ffmpegPath ?? 'from PATH'}).`);
         return options;
       },

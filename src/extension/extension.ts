@@ -1,8 +1,11 @@
 import * as vscode from 'vscode';
+import { registerBatchFeatures } from './batch/registerBatchFeatures';
 import { CriticClient } from './criticClient';
 import { disposeOutputLog, outputLog } from './outputLog';
 import { PlayerPanel } from './playerPanel';
+import { registerNewPromptFile } from './newPromptFile';
 import { probeVideos } from './probeVideo';
+import { registerPromptTools } from './promptTools';
 import { BackendStatus, SHOW_LOG_COMMAND } from './statusBar';
 import { registerVideoCommands, VideoJobs } from './videoCommands';
 import { activeEditorUri, resolveVideoUris } from './videoTarget';
@@ -52,12 +55,15 @@ export function activate(context: vscode.ExtensionContext): void {
       await probeVideos(client, jobs.jobHost, videos, column);
     }),
     ...registerVideoCommands(jobs),
+    ...registerPromptTools(context, client),
+    registerNewPromptFile(context.extensionUri),
     vscode.commands.registerCommand(SHOW_LOG_COMMAND, () => outputLog().show(true)),
     PlayerPanel.registerSerializer(jobs.jobHost),
     startWithPromptFiles(client),
     status,
     new vscode.Disposable(disposeOutputLog),
   );
+  registerBatchFeatures(context, jobs.jobHost);
 }
 
 export async function deactivate(): Promise<void> {

@@ -44,6 +44,7 @@ export class EngineHost {
     const cache = new CacheStore(options.cacheDir || defaultCacheDir());
     if (options.backend === 'openai') {
       const endpoints = options.endpoints ?? [];
+      if (endpoints.length === 0) throw new Error('The openai backend has no endpoints: set cosmosCritic.endpoints (e.g. ["http://localhost:8000/v1"]) or run "Cosmos Critic: Select Backend".');
       const pool = new EndpointPool(endpoints.map((baseUrl) => ({ baseUrl, apiKey: this.apiKey })));
       const modelName = options.servedModelName || (await servedModelName(endpoints[0]!, this.apiKey));
       return { kind: 'openai', remote: { pool, modelName, tools, videoInput: options.videoInput ?? 'frames', cache } };
