@@ -38,6 +38,12 @@ export class BackendStatus implements vscode.Disposable {
   /** What the settings alone say: no model, or a model that loads with the first job. */
   showSettings(): void {
     const options = criticServerOptions();
+    if (options.backend === 'openai') {
+      const endpoints = options.endpoints ?? [];
+      if (endpoints.length === 0) this.showNoModel('The openai backend has no endpoints. Click to set them, or run "Cosmos Critic: Select Backend".');
+      else this.show(`Cosmos: openai · ${endpoints.length} endpoint${endpoints.length === 1 ? '' : 's'}`, `OpenAI-compatible servers:\n${endpoints.join('\n')}`);
+      return;
+    }
     if (!options.modelPath) {
       this.showNoModel('No model folder is set. Click to set cosmosCritic.modelPath.');
       return;
@@ -63,6 +69,11 @@ export class BackendStatus implements vscode.Disposable {
   showInfo(info: BackendInfo): void {
     if (info.error || !info.device) {
       this.showNoModel(info.modelPath ? `The model at ${info.modelPath} cannot be used: ${info.error ?? 'unknown error'}` : 'No model folder is set. Click to set cosmosCritic.modelPath.');
+      return;
+    }
+    if (info.backend === 'openai') {
+      const count = info.device.split(', ').length;
+      this.show(`Cosmos: openai · ${count} endpoint${count === 1 ? '' : 's'}`, `OpenAI-compatible servers:\n${info.device.split(', ').join('\n')}\nClick to show the log.`);
       return;
     }
     this.show(`Cosmos: ${info.backend} · ${info.device}`, `Local model ${info.modelPath ?? ''} on ${info.device}. Click to show the log.`);
