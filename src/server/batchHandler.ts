@@ -29,6 +29,7 @@ export function createBatchHandler(connection: Connection, host: EngineHost) {
       const manifest = await runBatch(videos, prompts, {
         backend,
         outDir: params.outDir,
+        videosRoot: params.videosRoot,
         concurrency: params.concurrency ?? 2,
         prefetch: params.batchSize ?? 4,
         resume: params.resume ?? true,

@@ -146,6 +146,9 @@ export interface BatchParams extends WorkDoneProgressParams {
   /** Prompt file paths or shipped prompt names; default ["reward"]. */
   prompts?: string[];
   outDir: string;
+  /** Result files are named by each video's path under this folder (the workspace folder), so runs over a subfolder and
+   *  over the whole folder share them and resume each other. Default, or when a video lies outside it: the videos' common folder. */
+  videosRoot?: string;
   include?: string[];
   exclude?: string[];
   concurrency?: number;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { PromptFile } from '../../promptfile/promptFile';
 import type { CriticResult } from '../../shared/result';
 import { evaluateWith, type Backend } from '../evaluate/backend';
@@ -21,6 +21,8 @@ export interface BatchProgress {
 export interface BatchOptions {
   backend: Backend;
   outDir: string;
+  /** Folder that result file names are relative to; ignored unless it holds every video. Default: their common folder. */
+  videosRoot?: string;
   /** Jobs in inference at once (for endpoints: requests in flight). */
   concurrency: number;
   /** Local backend: videos decoded and vision-encoded ahead of inference. */
@@ -61,6 +63,11 @@ function modelLabel(backend: Backend): { model: string; device: string } {
     : { model: backend.remote.modelName, device: backend.remote.pool.endpoints.join(', ') };
 }
 
+function isInside(file: string, folder: string): boolean {
+  const rel = relative(resolve(folder), resolve(file));
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
 async function finishedResult(job: Job): Promise<CriticResult | undefined> {
   try {
     const result = JSON.parse(await readFile(job.resultFile, 'utf8')) as CriticResult;
@@ -78,7 +85,7 @@ async function finishedResult(job: Job): Promise<CriticResult | undefined> {
 export async function runBatch(videos: string[], prompts: PromptFile[], options: BatchOptions): Promise<BatchManifest> {
   const { backend, outDir, signal } = options;
   const { model, device } = modelLabel(backend);
-  const root = commonRoot(videos);
+  const root = options.videosRoot && videos.every((v) => isInside(v, options.videosRoot!)) ? resolve(options.videosRoot) : commonRoot(videos);
   const jobs: Job[] = videos.flatMap((video) =>
     prompts.map((prompt) => ({
       video,

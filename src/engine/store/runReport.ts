@@ -43,27 +43,46 @@ const median = (v: number[]) => {
   return s.length % 2 ? s[s.length >> 1]! : (s[(s.length >> 1) - 1]! + s[s.length >> 1]!) / 2;
 };
 
+export interface ResultFileRow {
+  row: SummaryRow;
+  /** One entry per violation (a category may repeat). */
+  categories: string[];
+}
+
+/** One file under `<dir>/results`: a result, or a recorded failure (`*.failed.json`); undefined for anything else. */
+export async function readResultRow(file: string, dir: string): Promise<ResultFileRow | undefined> {
+  let data: Record<string, unknown>;
+  try {
+    data = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  if (file.endsWith('.failed.json')) {
+    const model = String(data.model ?? '');
+    const prompt = (data.prompt ?? {}) as { id?: string; version?: string | number };
+    return { row: { video: String(data.video), prompt_id: prompt.id ?? '', prompt_version: String(prompt.version ?? ''), model, mode: '', status: 'failed', score: null, band: null, anomaly: null, violations: null, categories: '', duration_s: null, error: String(data.error), result_file: null }, categories: [] };
+  }
+  if (data.schema === 'cosmos-critic/result@1') {
+    const result = data as unknown as CriticResult;
+    return { row: summaryRow(result, file, dir, modelLabelOf(result.model)), categories: result.violations.map((v) => v.category) };
+  }
+  return undefined;
+}
+
+/** Every result file (and failure) under `<dir>/results`, sorted. */
+export async function resultFiles(dir: string): Promise<string[]> {
+  return (await jsonFiles(join(dir, 'results'))).sort();
+}
+
 /** Reads every result (and failure) under `<dir>/results` into per-prompt × model statistics and one row per result. */
 export async function buildReport(dir: string): Promise<RunReport> {
   const rows: SummaryRow[] = [];
   const categoriesOf = new Map<SummaryRow, string[]>();
-  for (const file of (await jsonFiles(join(dir, 'results'))).sort()) {
-    let data: Record<string, unknown>;
-    try {
-      data = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
-    } catch {
-      continue;
-    }
-    if (file.endsWith('.failed.json')) {
-      const model = String(data.model ?? '');
-      const prompt = (data.prompt ?? {}) as { id?: string; version?: string | number };
-      rows.push({ video: String(data.video), prompt_id: prompt.id ?? '', prompt_version: String(prompt.version ?? ''), model, mode: '', status: 'failed', score: null, band: null, anomaly: null, violations: null, categories: '', duration_s: null, error: String(data.error), result_file: null });
-    } else if (data.schema === 'cosmos-critic/result@1') {
-      const result = data as unknown as CriticResult;
-      const row = summaryRow(result, file, dir, modelLabelOf(result.model));
-      rows.push(row);
-      categoriesOf.set(row, result.violations.map((v) => v.category));
-    }
+  for (const file of await resultFiles(dir)) {
+    const read = await readResultRow(file, dir);
+    if (!read) continue;
+    rows.push(read.row);
+    categoriesOf.set(read.row, read.categories);
   }
   const groups = new Map<string, ReportGroup & { scores: number[] }>();
   for (const row of rows) {

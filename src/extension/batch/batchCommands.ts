@@ -1,0 +1,197 @@
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { BatchRequest, type BatchOutcome } from '../../shared/requests';
+import type { CriticClient } from '../criticClient';
+import { outputLog } from '../outputLog';
+import { errorMessage, isCancellation, isFfmpegProblem, isModelProblem, requestFailure } from '../requestErrors';
+import { addCounts, batchOutcomeMessage, escapeGlobPath, type BatchCounts, type BatchPlan } from './batchPlan';
+import { batchSettings } from './batchSettings';
+import { findBatchVideos } from './findBatchVideos';
+import { pickBatchPrompts } from './promptPicker';
+
+export const CRITIQUE_WORKSPACE_COMMAND = 'cosmosCritic.critiqueWorkspace';
+export const CRITIQUE_FOLDER_COMMAND = 'cosmosCritic.critiqueFolder';
+
+export interface BatchHost {
+  critic: CriticClient;
+  extensionUri: vscode.Uri;
+  storageUri: vscode.Uri;
+  workspaceState: vscode.Memento;
+  openResults(dir: string): void;
+  /** After each batch, so that open results browsers read the new files. */
+  resultsChanged(): void;
+}
+
+/** Results folders a batch is writing to: a second batch into one of them waits for the user to cancel the first. */
+const running = new Set<string>();
+
+interface BatchRun {
+  counts: BatchCounts;
+  cancelled: boolean;
+  errors: string[];
+}
+
+function folderUris(clicked: unknown, selection: unknown): vscode.Uri[] | undefined {
+  const selected = Array.isArray(selection) ? selection.filter((u): u is vscode.Uri => u instanceof vscode.Uri) : [];
+  if (clicked instanceof vscode.Uri) return selected.some((u) => u.toString() === clicked.toString()) ? selected : [clicked];
+  return undefined;
+}
+
+async function showBatchError(message: string): Promise<void> {
+  const fix = isFfmpegProblem(message) ? { label: 'Set ffmpeg Path', setting: 'cosmosCritic.ffmpegPath' } : isModelProblem(message) ? { label: 'Set Model Folder', setting: 'cosmosCritic.modelPath' } : undefined;
+  const choice = await vscode.window.showErrorMessage(message, ...(fix ? [fix.label] : []), 'Show Log');
+  if (choice === 'Show Log') outputLog().show(true);
+  else if (fix && choice === fix.label) await vscode.commands.executeCommand('workbench.action.openSettings', fix.setting);
+}
+
+/** Sends the batches one after another under one cancellable notification that shows the server's done/total, rate and ETA. */
+async function runPlans(host: BatchHost, plans: BatchPlan[], prompts: string[], what: string): Promise<BatchRun> {
+  const log = outputLog();
+  const settings = batchSettings();
+  const run: BatchRun = { counts: { total: 0, done: 0, failed: 0, skipped: 0 }, cancelled: false, errors: [] };
+  const totalJobs = plans.reduce((n, p) => n + p.videos.length * prompts.length, 0);
+  const source = new vscode.CancellationTokenSource();
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Critiquing ${what}`, cancellable: true }, async (progress, token) => {
+    const cancelled = token.onCancellationRequested(() => source.cancel());
+    let reported = 0;
+    let before = 0;
+    try {
+      for (const [i, plan] of plans.entries()) {
+        if (source.token.isCancellationRequested) break;
+        const weight = (plan.videos.length * prompts.length) / Math.max(1, totalJobs);
+        const prefix = plans.length > 1 ? `${path.basename(plan.videosRoot)} (${i + 1}/${plans.length}): ` : '';
+        const workDoneToken = `batch-${randomUUID()}`;
+        progress.report({ message: `${prefix}starting…` });
+        const listening = await host.critic.onWorkDoneProgress(workDoneToken, (value) => {
+          if (value.kind === 'end') return;
+          const overall = before + weight * (value.percentage ?? 0);
+          progress.report({ message: `${prefix}${value.message ?? ''}`, increment: Math.max(0, overall - reported) });
+          reported = Math.max(reported, overall);
+        });
+        log.info(`batch of ${plan.videos.length} × ${prompts.length} jobs (videos × prompts) → ${plan.outDir}: started`);
+        running.add(plan.outDir);
+        let outcome: BatchOutcome | undefined;
+        try {
+          outcome = await host.critic.request(
+            BatchRequest,
+            {
+              inputs: plan.videos.map(escapeGlobPath),
+              prompts,
+              outDir: plan.outDir,
+              videosRoot: plan.videosRoot,
+              concurrency: settings.concurrency,
+              batchSize: settings.batchSize,
+              resume: true,
+              workDoneToken,
+            },
+            source.token,
+          );
+        } catch (error) {
+          if (source.token.isCancellationRequested || isCancellation(error)) run.cancelled = true;
+          else run.errors.push(requestFailure(error, `critiquing ${what}`));
+        } finally {
+          running.delete(plan.outDir);
+          listening.dispose();
+        }
+        before += weight * 100;
+        if (outcome?.ok) {
+          const { summary } = outcome;
+          run.counts = addCounts(run.counts, summary.counts);
+          if (summary.status === 'cancelled') run.cancelled = true;
+          const c = summary.counts;
+          log.info(`  ${summary.status}: ${c.done} done, ${c.failed} failed, ${c.skipped} already done of ${c.total}; manifest ${summary.manifestPath}`);
+        } else if (outcome) {
+          run.errors.push(outcome.error.message);
+          log.error(`  ${outcome.error.file}: ${outcome.error.message}`);
+        } else if (run.cancelled) {
+          log.info('  cancelled');
+        }
+        if (run.cancelled) break;
+        host.resultsChanged();
+      }
+    } finally {
+      cancelled.dispose();
+    }
+  });
+  source.dispose();
+  host.resultsChanged();
+  return run;
+}
+
+/** Picks prompts, finds the videos, runs the batch, then says how it went and offers the results. */
+export async function critiqueVideos(host: BatchHost, folders: vscode.Uri[] | undefined): Promise<void> {
+  const what = folders ? (folders.length === 1 ? path.basename(folders[0]!.fsPath) : `${folders.length} folders`) : 'the workspace';
+  const settings = batchSettings();
+  const finding = new vscode.CancellationTokenSource();
+  let plans: BatchPlan[];
+  try {
+    plans = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Finding videos in ${what}` }, () =>
+      findBatchVideos(folders, settings, host.storageUri, finding.token),
+    );
+  } finally {
+    finding.dispose();
+  }
+  const videos = plans.reduce((n, p) => n + p.videos.length, 0);
+  if (videos === 0) {
+    const choice = await vscode.window.showInformationMessage(`No videos found in ${what} (settings cosmosCritic.batch.include and cosmosCritic.batch.exclude).`, 'Open Settings');
+    if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', 'cosmosCritic.batch');
+    return;
+  }
+  const busy = plans.find((p) => running.has(p.outDir));
+  if (busy) {
+    void vscode.window.showInformationMessage(`A batch is already writing to ${busy.outDir}; cancel it first, or wait for it to finish.`);
+    return;
+  }
+  const prompts = await pickBatchPrompts(host.extensionUri, host.workspaceState, `${videos} video${videos === 1 ? '' : 's'} in ${what}`);
+  if (!prompts) return;
+
+  const run = await runPlans(host, plans, prompts, `${videos} video${videos === 1 ? '' : 's'} in ${what}`);
+  const outDir = plans[0]!.outDir;
+  if (run.errors.length) {
+    await showBatchError(run.errors.join(' '));
+    return;
+  }
+  const message = batchOutcomeMessage(videos, prompts.length, run.counts, run.cancelled);
+  const actions = run.counts.failed > 0 ? ['Open Results', 'Show Log'] : ['Open Results'];
+  const choice = await (run.counts.failed > 0 ? vscode.window.showWarningMessage(message, ...actions) : vscode.window.showInformationMessage(message, ...actions));
+  if (choice === 'Open Results') host.openResults(outDir);
+  else if (choice === 'Show Log') outputLog().show(true);
+}
+
+async function askForFolders(): Promise<vscode.Uri[] | undefined> {
+  const picked = await vscode.window.showOpenDialog({
+    title: 'Critique the videos in a folder',
+    openLabel: 'Critique Folder',
+    canSelectFiles: false,
+    canSelectFolders: true,
+    canSelectMany: true,
+    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+  });
+  return picked?.filter((u) => u.scheme === 'file');
+}
+
+export function registerBatchCommands(host: BatchHost): vscode.Disposable[] {
+  const guarded = (task: () => Promise<void>) => () =>
+    task().catch((error: unknown) => {
+      outputLog().error(`batch: ${errorMessage(error)}`);
+      void showBatchError(errorMessage(error));
+    });
+  return [
+    vscode.commands.registerCommand(CRITIQUE_WORKSPACE_COMMAND, () =>
+      guarded(async () => {
+        const hasFolder = vscode.workspace.workspaceFolders?.some((f) => f.uri.scheme === 'file');
+        const folders = hasFolder ? undefined : await askForFolders();
+        if (!hasFolder && !folders?.length) return;
+        await critiqueVideos(host, folders);
+      })(),
+    ),
+    vscode.commands.registerCommand(CRITIQUE_FOLDER_COMMAND, (clicked?: unknown, selection?: unknown) =>
+      guarded(async () => {
+        const folders = folderUris(clicked, selection) ?? (await askForFolders());
+        const onDisk = folders?.filter((u) => u.scheme === 'file');
+        if (onDisk?.length) await critiqueVideos(host, onDisk);
+      })(),
+    ),
+  ];
+}

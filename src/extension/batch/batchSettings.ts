@@ -1,0 +1,33 @@
+import * as vscode from 'vscode';
+import { VIDEO_EXTENSIONS } from '../../shared/video';
+
+export interface BatchSettings {
+  include: string[];
+  exclude: string[];
+  concurrency: number;
+  batchSize: number;
+}
+
+export const DEFAULT_INCLUDE = [`**/*.{${VIDEO_EXTENSIONS.join(',')}}`];
+export const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/.cosmos-critic/**'];
+
+function globs(value: unknown, fallback: string[]): string[] {
+  if (!Array.isArray(value)) return fallback;
+  return value.filter((glob): glob is string => typeof glob === 'string' && glob.trim() !== '').map((glob) => glob.trim());
+}
+
+function count(value: unknown, fallback: number, max: number): number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? Math.min(value, max) : fallback;
+}
+
+/** `cosmosCritic.batch.*`: which files a batch takes and how many jobs run at once. */
+export function batchSettings(): BatchSettings {
+  const config = vscode.workspace.getConfiguration('cosmosCritic.batch');
+  const include = globs(config.get('include'), DEFAULT_INCLUDE);
+  return {
+    include: include.length ? include : DEFAULT_INCLUDE,
+    exclude: globs(config.get('exclude'), DEFAULT_EXCLUDE),
+    concurrency: count(config.get('concurrency'), 2, 64),
+    batchSize: count(config.get('batchSize'), 4, 256),
+  };
+}

@@ -1,0 +1,104 @@
+import { existsSync, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { buildReport, reportCsv, reportHtml } from '../../engine/store/runReport';
+import { outputLog } from '../outputLog';
+import type { PlayerHost } from '../playerPanel';
+import { errorMessage } from '../requestErrors';
+import { resultsDirLabel, workspaceResultsDirs } from './resultsDir';
+import { EXPORT_REPORT_COMMAND, ResultsPanel } from './resultsPanel';
+
+export const OPEN_RESULTS_COMMAND = 'cosmosCritic.openResults';
+
+const isFolder = (p: string) => {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+/** A folder given to a command (Explorer, or the results browser): the results folder itself, or its `results/`. */
+function resultsDirFromUri(value: unknown): string | undefined {
+  if (!(value instanceof vscode.Uri) || value.scheme !== 'file') return undefined;
+  const dir = value.fsPath;
+  return path.basename(dir) === 'results' && !isFolder(path.join(dir, 'results')) ? path.dirname(dir) : dir;
+}
+
+/** The workspace's results folders that exist (else all of them); the user picks when there are several. */
+async function chooseResultsDir(storageUri: vscode.Uri, action: string): Promise<string | undefined> {
+  const all = workspaceResultsDirs(storageUri);
+  const existing = all.filter((dir) => isFolder(path.join(dir, 'results')) || existsSync(path.join(dir, 'summary.jsonl')));
+  const candidates = existing.length ? existing : all;
+  if (candidates.length <= 1) return candidates[0];
+  const picked = await vscode.window.showQuickPick(
+    candidates.map((dir) => ({ label: resultsDirLabel(dir), detail: dir, dir })),
+    { title: action, placeHolder: 'Which results folder?' },
+  );
+  return picked?.dir;
+}
+
+const FORMATS: Record<string, 'html' | 'csv' | 'json'> = { '.html': 'html', '.htm': 'html', '.csv': 'csv', '.json': 'json' };
+
+async function exportReport(dir: string): Promise<void> {
+  const target = await vscode.window.showSaveDialog({
+    title: `Export the report of ${resultsDirLabel(dir)}`,
+    saveLabel: 'Export Report',
+    defaultUri: vscode.Uri.file(path.join(dir, 'report.html')),
+    filters: { 'HTML report (single file)': ['html'], 'CSV (one row per result)': ['csv'], JSON: ['json'] },
+  });
+  if (!target) return;
+  if (target.scheme !== 'file') {
+    void vscode.window.showErrorMessage('Reports can be saved to files on disk only.');
+    return;
+  }
+  const format = FORMATS[path.extname(target.fsPath).toLowerCase()];
+  if (!format) {
+    void vscode.window.showErrorMessage(`Save the report as .html, .csv or .json (not ${path.basename(target.fsPath)}).`);
+    return;
+  }
+  const written = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Building the report of ${resultsDirLabel(dir)}…` }, async () => {
+    const report = await buildReport(dir);
+    if (report.rows.length === 0) return undefined;
+    const text = format === 'json' ? JSON.stringify(report, null, 2) + '\n' : format === 'csv' ? reportCsv(report) : reportHtml(report, target.fsPath);
+    await writeFile(target.fsPath, text);
+    return report;
+  });
+  if (!written) {
+    void vscode.window.showWarningMessage(`No results in ${dir} yet: critique some videos first.`);
+    return;
+  }
+  outputLog().info(`report (${format}) of ${written.rows.length} results in ${dir} → ${target.fsPath}`);
+  const open = format === 'html' ? 'Open in Browser' : 'Open';
+  const choice = await vscode.window.showInformationMessage(`Report of ${written.totals.results} results (${written.totals.failed} failed) saved to ${path.basename(target.fsPath)}.`, open, 'Reveal in File Explorer');
+  if (choice === 'Open in Browser') await vscode.env.openExternal(target);
+  else if (choice === 'Open') await vscode.window.showTextDocument(target);
+  else if (choice) await vscode.commands.executeCommand('revealFileInOS', target);
+}
+
+export function registerResultsCommands(host: PlayerHost): vscode.Disposable[] {
+  const report = (error: unknown) => {
+    outputLog().error(errorMessage(error));
+    void vscode.window.showErrorMessage(errorMessage(error));
+  };
+  return [
+    vscode.commands.registerCommand(OPEN_RESULTS_COMMAND, async (clicked?: unknown) => {
+      try {
+        const dir = resultsDirFromUri(clicked) ?? (await chooseResultsDir(host.storageUri, 'Open Results'));
+        if (dir) ResultsPanel.show(host, dir);
+      } catch (error) {
+        report(error);
+      }
+    }),
+    vscode.commands.registerCommand(EXPORT_REPORT_COMMAND, async (clicked?: unknown) => {
+      try {
+        const dir = resultsDirFromUri(clicked) ?? (await chooseResultsDir(host.storageUri, 'Export Report'));
+        if (dir) await exportReport(dir);
+      } catch (error) {
+        report(error);
+      }
+    }),
+    ResultsPanel.registerSerializer(host),
+  ];
+}

@@ -1,0 +1,236 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { parseFromResultsMessage, type FromResultsMessage, type ResultRowView, type ResultsSourceView, type ToResultsMessage } from '../../shared/resultsMessages';
+import { CRITIQUE_WORKSPACE_COMMAND } from '../batch/batchCommands';
+import { outputLog } from '../outputLog';
+import type { PlayerHost } from '../playerPanel';
+import { errorMessage } from '../requestErrors';
+import { renderWebviewPage } from '../webviewHtml';
+import { openInPlayer } from './openInPlayer';
+import { ResultRowsIndex } from './resultRows';
+import { resultsDirLabel } from './resultsDir';
+
+export const RESULTS_VIEW_TYPE = 'cosmosCritic.results';
+export const EXPORT_REPORT_COMMAND = 'cosmosCritic.exportReport';
+
+/** Files settle for this long before the folder is read again (a batch writes several per second). */
+const REFRESH_DELAY_MS = 750;
+
+interface Source {
+  id: number;
+  label: string;
+  dir: string;
+  index: ResultRowsIndex;
+  rows: ResultRowView[];
+  watcher: vscode.FileSystemWatcher;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+/** A folder the user picked to compare with: the results folder itself, or its `results/` subfolder. */
+function asResultsDir(picked: string): string {
+  return path.basename(picked) === 'results' && !existsSync(path.join(picked, 'results')) ? path.dirname(picked) : picked;
+}
+
+function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
+}
+
+/**
+ * The results browser of one results folder (plus folders added to compare with). The host reads the rows and
+ * sends them whenever the webview (re)loads and after the files change; the webview sorts, filters and plots.
+ */
+export class ResultsPanel {
+  private static readonly panels = new Map<string, ResultsPanel>();
+
+  static show(host: PlayerHost, dir: string, column = vscode.ViewColumn.Active): ResultsPanel {
+    const existing = ResultsPanel.panels.get(path.resolve(dir));
+    if (existing) {
+      existing.panel.reveal();
+      existing.refreshAll();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(RESULTS_VIEW_TYPE, 'Cosmos Critic Results', column, { ...webviewOptions(host.extensionUri), retainContextWhenHidden: false });
+    return new ResultsPanel(panel, host, dir);
+  }
+
+  /** Reads every open browser's folders again (after a batch, say). */
+  static refreshAll(): void {
+    for (const panel of ResultsPanel.panels.values()) panel.refreshAll();
+  }
+
+  /** Restores browsers after a window reload; the webview saved its folder in its state. */
+  static registerSerializer(host: PlayerHost): vscode.Disposable {
+    return vscode.window.registerWebviewPanelSerializer(RESULTS_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+        const dir = typeof state === 'object' && state !== null ? (state as { dir?: unknown }).dir : undefined;
+        if (typeof dir !== 'string' || !path.isAbsolute(dir) || ResultsPanel.panels.has(path.resolve(dir))) {
+          panel.dispose();
+          return;
+        }
+        new ResultsPanel(panel, host, dir);
+      },
+    });
+  }
+
+  private readonly sources = new Map<number, Source>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private nextSourceId = 0;
+  private disposed = false;
+  /** Reads run one after another, so two never update a folder's index at once. */
+  private reading: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly host: PlayerHost,
+    private readonly dir: string,
+  ) {
+    ResultsPanel.panels.set(path.resolve(dir), this);
+    panel.title = `Results · ${resultsDirLabel(dir)}`;
+    panel.iconPath = vscode.Uri.joinPath(host.extensionUri, 'media', 'icon.svg');
+    panel.webview.options = webviewOptions(host.extensionUri);
+    panel.webview.html = renderWebviewPage(panel.webview, {
+      title: 'Cosmos Critic Results',
+      scriptUri: vscode.Uri.joinPath(host.extensionUri, 'dist', 'webview', 'results.js'),
+      styleUris: [vscode.Uri.joinPath(host.extensionUri, 'media', 'results.css')],
+    });
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
+      panel.onDidDispose(() => this.dispose()),
+    );
+    this.addSource(dir);
+  }
+
+  private addSource(dir: string): Source {
+    const id = this.nextSourceId++;
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), '**/*.{json,jsonl}'));
+    const source: Source = { id, label: id === 0 ? resultsDirLabel(dir) : `${id}: ${resultsDirLabel(dir)}`, dir, index: new ResultRowsIndex(dir), rows: [], watcher };
+    const changed = () => this.scheduleRefresh(source);
+    watcher.onDidCreate(changed);
+    watcher.onDidChange(changed);
+    watcher.onDidDelete(changed);
+    this.sources.set(id, source);
+    return source;
+  }
+
+  private removeSource(id: number): void {
+    const source = this.sources.get(id);
+    if (!source || id === 0) return;
+    clearTimeout(source.timer);
+    source.watcher.dispose();
+    this.sources.delete(id);
+    this.postData();
+  }
+
+  private scheduleRefresh(source: Source): void {
+    clearTimeout(source.timer);
+    source.timer = setTimeout(() => void this.refresh([source]), REFRESH_DELAY_MS);
+  }
+
+  private refreshAll(): void {
+    void this.refresh([...this.sources.values()]);
+  }
+
+  private refresh(sources: Source[]): Promise<void> {
+    this.reading = this.reading.then(() => this.read(sources));
+    return this.reading;
+  }
+
+  private async read(sources: Source[]): Promise<void> {
+    sources = sources.filter((s) => this.sources.get(s.id) === s);
+    const started = Date.now();
+    try {
+      for (const source of sources) source.rows = await source.index.refresh();
+    } catch (error) {
+      this.post({ type: 'status', message: `Could not read the results: ${errorMessage(error)}`, busy: false });
+      return;
+    }
+    if (this.disposed) return;
+    const count = sources.reduce((n, s) => n + s.rows.length, 0);
+    outputLog().debug(`results: read ${count} rows from ${sources.map((s) => s.dir).join(', ')} in ${Date.now() - started} ms`);
+    this.post({ type: 'status', message: null, busy: false });
+    this.postData();
+  }
+
+  private postData(): void {
+    const sources: ResultsSourceView[] = [...this.sources.values()].map(({ id, label, dir, rows }) => ({ id, label, dir, rows }));
+    this.post({ type: 'data', sources });
+  }
+
+  private post(message: ToResultsMessage): void {
+    // A hidden webview (retainContextWhenHidden: false) drops messages; it sends `ready` again when shown.
+    if (!this.disposed) void this.panel.webview.postMessage(message);
+  }
+
+  private receive(raw: unknown): void {
+    const message = parseFromResultsMessage(raw);
+    if (!message) {
+      outputLog().warn(`Dropped an unexpected message from the results browser: ${JSON.stringify(raw)?.slice(0, 200)}`);
+      return;
+    }
+    void this.handle(message).catch((error: unknown) => {
+      outputLog().error(`results browser: ${errorMessage(error)}`);
+      void vscode.window.showErrorMessage(errorMessage(error));
+    });
+  }
+
+  private async handle(message: FromResultsMessage): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+      case 'refresh':
+        this.post({ type: 'status', message: 'Reading results…', busy: true });
+        this.refreshAll();
+        return;
+      case 'openVideo': {
+        const source = this.sources.get(message.source);
+        // Only rows this panel sent can be opened: the webview cannot name other files.
+        const row = source?.rows.find((r) => r.video === message.video && r.result_file === message.resultFile);
+        if (!source || !row) {
+          outputLog().warn(`results browser: no such row: ${message.video}`);
+          return;
+        }
+        const resultFile = row.result_file ? (ResultRowsIndex.resolve(source.dir, row.result_file) ?? null) : null;
+        await openInPlayer(this.host, row.video, resultFile);
+        return;
+      }
+      case 'addFolder': {
+        const picked = await vscode.window.showOpenDialog({
+          title: 'Compare with the results in a folder',
+          openLabel: 'Compare',
+          canSelectFiles: false,
+          canSelectFolders: true,
+          canSelectMany: false,
+          defaultUri: vscode.Uri.file(path.dirname(this.dir)),
+        });
+        const folder = picked?.[0];
+        if (!folder || folder.scheme !== 'file') return;
+        const dir = asResultsDir(folder.fsPath);
+        if ([...this.sources.values()].some((s) => path.resolve(s.dir) === path.resolve(dir))) return;
+        void this.refresh([this.addSource(dir)]);
+        return;
+      }
+      case 'removeFolder':
+        this.removeSource(message.source);
+        return;
+      case 'exportReport':
+        await vscode.commands.executeCommand(EXPORT_REPORT_COMMAND, vscode.Uri.file(this.dir));
+        return;
+      case 'critiqueWorkspace':
+        await vscode.commands.executeCommand(CRITIQUE_WORKSPACE_COMMAND);
+        return;
+    }
+  }
+
+  private dispose(): void {
+    this.disposed = true;
+    if (ResultsPanel.panels.get(path.resolve(this.dir)) === this) ResultsPanel.panels.delete(path.resolve(this.dir));
+    for (const source of this.sources.values()) {
+      clearTimeout(source.timer);
+      source.watcher.dispose();
+    }
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+  }
+}

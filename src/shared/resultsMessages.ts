@@ -1,0 +1,192 @@
+/**
+ * Messages between the extension host and the results browser webview, and their validators. A row is one
+ * video × prompt × model as `summary.jsonl` writes it (the engine's SummaryRow, structurally).
+ */
+
+export interface ResultRowView {
+  /** Absolute path of the video. */
+  video: string;
+  prompt_id: string;
+  prompt_version: string;
+  model: string;
+  mode: string;
+  status: 'ok' | 'failed';
+  score: number | null;
+  band: string | null;
+  anomaly: string | null;
+  violations: number | null;
+  /** Violation categories, sorted, joined with ";". */
+  categories: string;
+  duration_s: number | null;
+  error: string | null;
+  /** The result file, relative to the results folder ("/"-separated); null for failures. */
+  result_file: string | null;
+}
+
+/** A results folder the browser shows: the workspace's (id 0), or one added to compare with (id ≥ 1). */
+export interface ResultsSourceView {
+  id: number;
+  /** Short name shown in group labels. */
+  label: string;
+  dir: string;
+  rows: ResultRowView[];
+}
+
+/** Extension host → results webview. */
+export type ToResultsMessage =
+  /** Every folder with all its rows: on `ready`, and after the files change. */
+  | { type: 'data'; sources: ResultsSourceView[] }
+  /** A line for the status bar of the page (reading, errors); null clears it. */
+  | { type: 'status'; message: string | null; busy: boolean };
+
+/** Results webview → extension host. */
+export type FromResultsMessage =
+  | { type: 'ready' }
+  | { type: 'refresh' }
+  /** Open the player on a row's video with the row's result; the host only opens rows it sent. */
+  | { type: 'openVideo'; source: number; video: string; resultFile: string | null }
+  /** Pick another results folder to compare with. */
+  | { type: 'addFolder' }
+  | { type: 'removeFolder'; source: number }
+  | { type: 'exportReport' }
+  | { type: 'critiqueWorkspace' };
+
+export const RESULT_TABS = ['table', 'compare', 'rank'] as const;
+export type ResultsTab = (typeof RESULT_TABS)[number];
+
+export const SORT_COLUMNS = ['video', 'score', 'band', 'anomaly', 'violations', 'categories', 'duration', 'prompt', 'model', 'error'] as const;
+export type SortColumn = (typeof SORT_COLUMNS)[number];
+
+/** What the webview keeps with `setState` (the rows come again from the host). */
+export interface ResultsState {
+  /** The results folder shown, so that a reloaded window can open the browser again. */
+  dir: string;
+  tab: ResultsTab;
+  filterText: string;
+  /** '' for every band, else high | medium | low | failed. */
+  band: string;
+  /** '' for every group, else a group key. */
+  group: string;
+  sort: { column: SortColumn; descending: boolean };
+  scrollTop: number;
+  compareA: string;
+  compareB: string;
+  /** '' for every group, else a prompt key (id + version) whose models are ranked. */
+  rankScope: string;
+}
+
+export const DEFAULT_RESULTS_STATE: ResultsState = {
+  dir: '',
+  tab: 'table',
+  filterText: '',
+  band: '',
+  group: '',
+  sort: { column: 'score', descending: false },
+  scrollTop: 0,
+  compareA: '',
+  compareB: '',
+  rankScope: '',
+};
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isStringOrNull = (value: unknown): value is string | null => value === null || typeof value === 'string';
+const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+const isNumberOrNull = (value: unknown): value is number | null => value === null || isFiniteNumber(value);
+const isSourceId = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0;
+
+const ROW_STRINGS = ['video', 'prompt_id', 'prompt_version', 'model', 'mode', 'categories'] as const;
+const ROW_NULLABLE_STRINGS = ['band', 'anomaly', 'error', 'result_file'] as const;
+const ROW_NULLABLE_NUMBERS = ['score', 'violations', 'duration_s'] as const;
+
+export function isResultRowView(value: unknown): value is ResultRowView {
+  return (
+    isObject(value) &&
+    ROW_STRINGS.every((key) => isString(value[key])) &&
+    ROW_NULLABLE_STRINGS.every((key) => isStringOrNull(value[key])) &&
+    ROW_NULLABLE_NUMBERS.every((key) => isNumberOrNull(value[key])) &&
+    (value.status === 'ok' || value.status === 'failed')
+  );
+}
+
+/** A copy with only the row's own fields, so nothing else travels on. */
+export function resultRowView(row: ResultRowView): ResultRowView {
+  const { video, prompt_id, prompt_version, model, mode, status, score, band, anomaly, violations, categories, duration_s, error, result_file } = row;
+  return { video, prompt_id, prompt_version, model, mode, status, score, band, anomaly, violations, categories, duration_s, error, result_file };
+}
+
+function parseSource(value: unknown): ResultsSourceView | undefined {
+  if (!isObject(value) || !isSourceId(value.id) || !isString(value.label) || !isString(value.dir) || !Array.isArray(value.rows)) return undefined;
+  const rows: ResultRowView[] = [];
+  for (const row of value.rows) {
+    if (!isResultRowView(row)) return undefined;
+    rows.push(resultRowView(row));
+  }
+  return { id: value.id, label: value.label, dir: value.dir, rows };
+}
+
+/** Validates a message the webview received; anything else gives `undefined`. */
+export function parseToResultsMessage(value: unknown): ToResultsMessage | undefined {
+  if (!isObject(value)) return undefined;
+  switch (value.type) {
+    case 'data': {
+      if (!Array.isArray(value.sources)) return undefined;
+      const sources: ResultsSourceView[] = [];
+      for (const raw of value.sources) {
+        const source = parseSource(raw);
+        if (!source) return undefined;
+        sources.push(source);
+      }
+      return { type: 'data', sources };
+    }
+    case 'status':
+      return isStringOrNull(value.message) && typeof value.busy === 'boolean' ? { type: 'status', message: value.message, busy: value.busy } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Validates a message from the webview; anything else gives `undefined`. */
+export function parseFromResultsMessage(value: unknown): FromResultsMessage | undefined {
+  if (!isObject(value)) return undefined;
+  switch (value.type) {
+    case 'ready':
+    case 'refresh':
+    case 'addFolder':
+    case 'exportReport':
+    case 'critiqueWorkspace':
+      return { type: value.type };
+    case 'removeFolder':
+      return isSourceId(value.source) && value.source > 0 ? { type: 'removeFolder', source: value.source } : undefined;
+    case 'openVideo':
+      return isSourceId(value.source) && isString(value.video) && value.video.length > 0 && isStringOrNull(value.resultFile)
+        ? { type: 'openVideo', source: value.source, video: value.video, resultFile: value.resultFile }
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+const pick = <T extends string>(value: unknown, allowed: readonly T[], fallback: T): T => (allowed.includes(value as T) ? (value as T) : fallback);
+const text = (value: unknown, max = 500): string => (isString(value) ? value.slice(0, max) : '');
+
+/** Restores saved webview state, field by field: an unknown or missing field takes its default. */
+export function parseResultsState(value: unknown): ResultsState {
+  const d = DEFAULT_RESULTS_STATE;
+  if (!isObject(value)) return { ...d, sort: { ...d.sort } };
+  const sort = isObject(value.sort) ? value.sort : {};
+  return {
+    dir: text(value.dir, 4096),
+    tab: pick(value.tab, RESULT_TABS, d.tab),
+    filterText: text(value.filterText),
+    band: pick(value.band, ['', 'high', 'medium', 'low', 'failed'], ''),
+    group: text(value.group, 2000),
+    sort: { column: pick(sort.column, SORT_COLUMNS, d.sort.column), descending: sort.descending === true },
+    scrollTop: isFiniteNumber(value.scrollTop) && value.scrollTop > 0 ? value.scrollTop : 0,
+    compareA: text(value.compareA, 2000),
+    compareB: text(value.compareB, 2000),
+    rankScope: text(value.rankScope, 2000),
+  };
+}
