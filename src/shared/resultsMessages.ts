@@ -1,27 +1,10 @@
 /**
  * Messages between the extension host and the results browser webview, and their validators. A row is one
- * video × prompt × model as `summary.jsonl` writes it (the engine's SummaryRow, structurally).
+ * video × prompt × model as `summary.jsonl` writes it.
  */
+import type { SummaryRow } from './summaryRow';
 
-export interface ResultRowView {
-  /** Absolute path of the video. */
-  video: string;
-  prompt_id: string;
-  prompt_version: string;
-  model: string;
-  mode: string;
-  status: 'ok' | 'failed';
-  score: number | null;
-  band: string | null;
-  anomaly: string | null;
-  violations: number | null;
-  /** Violation categories, sorted, joined with ";". */
-  categories: string;
-  duration_s: number | null;
-  error: string | null;
-  /** The result file, relative to the results folder ("/"-separated); null for failures. */
-  result_file: string | null;
-}
+export type ResultRowView = SummaryRow;
 
 /** A results folder the browser shows: the workspace's (id 0), or one added to compare with (id ≥ 1). */
 export interface ResultsSourceView {

@@ -1,12 +1,13 @@
 import { resolve } from 'node:path';
 import type { PromptFile } from '../../promptfile/promptFile';
-import { bandOf, RESULT_SCHEMA, type CriticResult, type TimingMs } from '../../shared/result';
+import { bandOf, type CriticResult, type TimingMs } from '../../shared/result';
 import type { VideoProbe } from '../../shared/video';
 import { parseAnswers } from '../critique/parseAnswers';
 import { decodeFrames } from '../media/frameDecoder';
 import type { FfmpegTools } from '../media/ffmpegTools';
 import { probeVideo } from '../media/probeVideo';
 import { generateText, type Prefill } from '../model/generateText';
+import { emptyTiming, finishTiming, fromCache, jobSettings, probeJob, resultSkeleton } from './jobBasics';
 import type { LocalModel } from '../model/localModel';
 import { buildPromptSequence, type VideoFeatures } from '../model/promptSequence';
 import { twoWayProbabilities, type SamplingSettings } from '../model/tokenSampler';
@@ -47,8 +48,6 @@ export interface LocalEngine {
 export function localEngine(model: LocalModel, tools: FfmpegTools, cache: CacheStore): LocalEngine {
   return { model, tools, cache, counters: { videoDecodes: 0 } };
 }
-
-const DEFAULT_MAX_NEW_TOKENS = 4096;
 
 export function samplingSettings(prompt: Pick<PromptFile, 'generation'>, model: LocalModel, seed: number): SamplingSettings {
   const g = prompt.generation;
@@ -102,7 +101,7 @@ export async function videoFeatures(engine: LocalEngine, probe: VideoProbe, vide
 export async function prepareVideo(engine: LocalEngine, videoPath: string, prompt: PromptFile, signal?: AbortSignal): Promise<boolean> {
   const probe = await probeVideo(resolve(videoPath), engine.tools, prompt.video, signal);
   const videoSha = await sha256OfFile(probe.video.path);
-  const timing: TimingMs = { probe: 0, decode: 0, vision: 0, prefill: 0, generate: 0, total: 0 };
+  const timing = emptyTiming();
   return (await videoFeatures(engine, probe, videoSha, timing, { signal })).cached;
 }
 
@@ -110,50 +109,26 @@ export async function prepareVideo(engine: LocalEngine, videoPath: string, promp
 export async function evaluateVideo(engine: LocalEngine, videoPath: string, prompt: PromptFile, options: EvaluateOptions = {}): Promise<CriticResult> {
   const { model } = engine;
   const totalStarted = performance.now();
-  const timing: TimingMs = { probe: 0, decode: 0, vision: 0, prefill: 0, generate: 0, total: 0 };
-  options.onProgress?.({ stage: 'probe' });
-  let started = performance.now();
-  const probe = await probeVideo(resolve(videoPath), engine.tools, prompt.video, options.signal);
-  const videoSha = await sha256OfFile(probe.video.path);
-  timing.probe = performance.now() - started;
-
-  const trials = prompt.mode === 'reward' ? 1 : Math.max(1, options.trials ?? prompt.trials ?? 1);
-  const seed = options.seed ?? prompt.generation.seed ?? 1;
-  const maxNewTokens = options.maxNewTokens ?? prompt.generation.max_new_tokens ?? DEFAULT_MAX_NEW_TOKENS;
+  const timing = emptyTiming();
+  const { probe, videoSha } = await probeJob(engine.tools, videoPath, prompt, options, timing);
+  const { trials, seed, maxNewTokens } = jobSettings(prompt, options);
   const settings = samplingSettings(prompt, model, seed);
   const resultKey = sha256OfText('result/1', videoSha, prompt.sha256, model.fingerprint, JSON.stringify({ trials, seed, maxNewTokens, settings, mode: prompt.mode }));
   if (!options.force) {
     const hit = await engine.cache.readResult(resultKey);
-    if (hit) return { ...hit, video: { ...hit.video, path: probe.video.path }, prompt: { ...hit.prompt, path: prompt.path }, cache: { result: true, vision_features: true } };
+    if (hit) return fromCache(hit, probe.video.path, prompt, true);
   }
 
   const { video, cached: featuresCached } = await videoFeatures(engine, probe, videoSha, timing, options);
   options.signal?.throwIfAborted();
   options.onProgress?.({ stage: 'prefill' });
-  started = performance.now();
+  let started = performance.now();
   const sequence = await buildPromptSequence(model, prompt.system, prompt.user, video);
   const first = await model.forward(sequence.embeds, sequence.ids.length, sequence.positions.positionIds, model.emptyCache());
   timing.prefill = performance.now() - started;
 
-  const base: CriticResult = {
-    schema: RESULT_SCHEMA,
-    video: { path: probe.video.path, sha256: videoSha, duration_s: probe.video.duration_s, width: probe.video.width, height: probe.video.height, fps: probe.video.fps },
-    mode: prompt.mode,
-    prompt: { id: prompt.id, version: prompt.version, sha256: prompt.sha256, path: prompt.path },
-    model: { backend: 'onnx', id: model.config.id, device: model.device, precision: model.folder.precision },
-    sampling: {
-      rule: probe.plan.rule,
-      fps: probe.plan.sample_fps,
-      frames: probe.plan.frames,
-      width: probe.plan.width,
-      height: probe.plan.height,
-      frame_times_s: probe.plan.frame_times_s,
-    },
-    violations: [],
-    timing_ms: timing,
-    cache: { result: false, vision_features: featuresCached },
-    created_at: new Date().toISOString(),
-  };
+  const base = resultSkeleton(probe, videoSha, prompt, { backend: 'onnx', id: model.config.id, device: model.device, precision: model.folder.precision }, timing, featuresCached);
+
 
   if (prompt.mode === 'reward') {
     const yes = model.tokenizer.singleTokenId('Yes');
@@ -188,8 +163,7 @@ export async function evaluateVideo(engine: LocalEngine, videoPath: string, prom
     base.video_analysis = parsed.video_analysis;
     base.generation = { tokens, tokens_per_second: timing.generate > 0 ? +((tokens * 1000) / timing.generate).toFixed(2) : 0 };
   }
-  timing.total = performance.now() - totalStarted;
-  for (const k of Object.keys(timing) as (keyof TimingMs)[]) timing[k] = Math.round(timing[k]);
+  finishTiming(timing, totalStarted);
   await engine.cache.writeResult(resultKey, base);
   return base;
 }

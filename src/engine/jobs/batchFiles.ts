@@ -1,23 +1,8 @@
 import { basename, dirname, join, relative, sep } from 'node:path';
 import type { CriticResult } from '../../shared/result';
+import type { SummaryRow } from '../../shared/summaryRow';
 
-/** One row of summary.jsonl / summary.csv: a video × prompt × model, finished or failed. */
-export interface SummaryRow {
-  video: string;
-  prompt_id: string;
-  prompt_version: string;
-  model: string;
-  mode: string;
-  status: 'ok' | 'failed';
-  score: number | null;
-  band: string | null;
-  anomaly: string | null;
-  violations: number | null;
-  categories: string;
-  duration_s: number | null;
-  error: string | null;
-  result_file: string | null;
-}
+export type { SummaryRow };
 
 export const SUMMARY_COLUMNS: readonly (keyof SummaryRow)[] = [
   'video', 'prompt_id', 'prompt_version', 'model', 'mode', 'status', 'score', 'band', 'anomaly', 'violations', 'categories', 'duration_s', 'error', 'result_file',

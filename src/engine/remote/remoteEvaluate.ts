@@ -1,15 +1,14 @@
 import { pathToFileURL } from 'node:url';
-import { resolve } from 'node:path';
 import type { PromptFile } from '../../promptfile/promptFile';
-import { bandOf, RESULT_SCHEMA, type CriticResult, type TimingMs } from '../../shared/result';
+import { bandOf, type CriticResult } from '../../shared/result';
+import { emptyTiming, finishTiming, fromCache, jobSettings, probeJob, resultSkeleton } from '../evaluate/jobBasics';
 import type { SamplingPlan } from '../../shared/video';
 import { parseAnswers } from '../critique/parseAnswers';
 import type { EvaluateOptions } from '../evaluate/evaluateVideo';
 import type { FfmpegTools } from '../media/ffmpegTools';
 import { encodePlanAsJpeg } from '../media/jpegFrames';
-import { probeVideo } from '../media/probeVideo';
 import type { CacheStore } from '../store/cacheStore';
-import { sha256OfFile, sha256OfText } from '../store/fileHash';
+import { sha256OfText } from '../store/fileHash';
 import type { ChatCompletionRequest, ContentPart, TopLogprob } from './chatTypes';
 import type { EndpointPool } from './endpointPool';
 
@@ -76,25 +75,18 @@ function samplingKwargs(plan: SamplingPlan, prompt: PromptFile, input: VideoInpu
 /** One video × prompt on an OpenAI-compatible server: the same result as the local backend, from the same frames. */
 export async function evaluateVideoRemote(remote: RemoteEngine, videoPath: string, prompt: PromptFile, options: EvaluateOptions = {}): Promise<CriticResult> {
   const totalStarted = performance.now();
-  const timing: TimingMs = { probe: 0, decode: 0, vision: 0, prefill: 0, generate: 0, total: 0 };
-  options.onProgress?.({ stage: 'probe' });
-  let started = performance.now();
-  const probe = await probeVideo(resolve(videoPath), remote.tools, prompt.video, options.signal);
-  const videoSha = await sha256OfFile(probe.video.path);
-  timing.probe = performance.now() - started;
-
-  const trials = prompt.mode === 'reward' ? 1 : Math.max(1, options.trials ?? prompt.trials ?? 1);
-  const seed = options.seed ?? prompt.generation.seed ?? 1;
-  const maxNewTokens = options.maxNewTokens ?? prompt.generation.max_new_tokens ?? 4096;
+  const timing = emptyTiming();
+  const { probe, videoSha } = await probeJob(remote.tools, videoPath, prompt, options, timing);
+  const { trials, seed, maxNewTokens } = jobSettings(prompt, options);
   const g = prompt.generation;
   const resultKey = sha256OfText('remote-result/1', remote.modelName, remote.videoInput, videoSha, prompt.sha256, JSON.stringify({ trials, seed, maxNewTokens, g }));
   if (remote.cache && !options.force) {
     const hit = await remote.cache.readResult(resultKey);
-    if (hit) return { ...hit, video: { ...hit.video, path: probe.video.path }, prompt: { ...hit.prompt, path: prompt.path }, cache: { result: true, vision_features: false } };
+    if (hit) return fromCache(hit, probe.video.path, prompt, false);
   }
 
   options.onProgress?.({ stage: 'decode' });
-  started = performance.now();
+  let started = performance.now();
   const url =
     remote.videoInput === 'url'
       ? pathToFileURL(probe.video.path).href
@@ -109,18 +101,8 @@ export async function evaluateVideoRemote(remote: RemoteEngine, videoPath: strin
     mm_processor_kwargs: samplingKwargs(probe.plan, prompt, remote.videoInput),
   };
 
-  const base: CriticResult = {
-    schema: RESULT_SCHEMA,
-    video: { path: probe.video.path, sha256: videoSha, duration_s: probe.video.duration_s, width: probe.video.width, height: probe.video.height, fps: probe.video.fps },
-    mode: prompt.mode,
-    prompt: { id: prompt.id, version: prompt.version, sha256: prompt.sha256, path: prompt.path },
-    model: { backend: 'openai', id: remote.modelName, device: '' },
-    sampling: { rule: probe.plan.rule, fps: probe.plan.sample_fps, frames: probe.plan.frames, width: probe.plan.width, height: probe.plan.height, frame_times_s: probe.plan.frame_times_s },
-    violations: [],
-    timing_ms: timing,
-    cache: { result: false, vision_features: false },
-    created_at: new Date().toISOString(),
-  };
+  const base = resultSkeleton(probe, videoSha, prompt, { backend: 'openai', id: remote.modelName, device: '' }, timing, false);
+
 
   if (prompt.mode === 'reward') {
     options.onProgress?.({ stage: 'prefill' });
@@ -173,8 +155,7 @@ export async function evaluateVideoRemote(remote: RemoteEngine, videoPath: strin
     base.violations = parsed.violations;
     base.video_analysis = parsed.video_analysis;
   }
-  timing.total = performance.now() - totalStarted;
-  for (const k of Object.keys(timing) as (keyof TimingMs)[]) timing[k] = Math.round(timing[k]);
+  finishTiming(timing, totalStarted);
   await remote.cache?.writeResult(resultKey, base);
   return base;
 }
