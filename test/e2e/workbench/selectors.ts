@@ -66,3 +66,43 @@ export function sampledFrameCount(timelineAriaLabel: string | null): number | un
   const match = /\((\d+)\)/.exec(timelineAriaLabel ?? '');
   return match ? Number(match[1]) : undefined;
 }
+
+/** The text editor (VS Code 1.139's Monaco DOM) and its code lenses. */
+export const editor = {
+  /** A code lens's command link; filter by its title, e.g. "Run on 1 pinned video". */
+  codeLens: '.monaco-editor .codelens-decoration a',
+  /** The text of the editor in the active editor group: click it to type there. */
+  activeText: '.editor-group-container.active .monaco-editor .view-lines',
+  /** An editor tab whose file has unsaved changes. */
+  dirtyTab: '.tabs-container .tab.dirty',
+} as const;
+
+/**
+ * The prompt comparison view (webview view type cosmosCritic.promptCompare, webview/promptCompare/*.ts): one
+ * section per pinned video, the previous version's result beside this version's.
+ */
+export const promptCompare = {
+  /** Every video's section; data-video is the video's absolute path, data-status its run's state. */
+  row: '#comparisons section.video-comparison',
+  /** The sections in one state: queued, running, done, failed, cancelled, missing or recorded. */
+  rowWithStatus: (status: string): string => `#comparisons section.video-comparison[data-status=${cssString(status)}]`,
+  /** Inside a section: the two sides and what each shows. */
+  sidePrevious: '.sides .side.side-previous',
+  sideCurrent: '.sides .side.side-current',
+  /** "Previous version" / "This version (v2)". */
+  sideTitle: '.side-title',
+  /** A side without a result, e.g. "No earlier version of this prompt has a result for this video." */
+  sideEmpty: '.side-empty',
+  /** "v1 · sha256 1a2b3c4d · <model> on <device> · <date>". */
+  sideMeta: '.side-meta',
+  score: '.side-score .score',
+  /** Under a result made with other prompt text: data-state "changed" or "missing". */
+  promptNote: '.prompt-note[data-state]',
+  /** Both sides present: the score change, data-direction up, down, same or none. */
+  scoreChange: '.change-summary .score-change[data-direction]',
+  /** Two critiques: their violations side by side (or a line saying neither found one). */
+  violationChange: 'table.violation-diff tr.violation-change[data-change]',
+  noViolations: '.no-violations',
+  /** The line under the header: "Running …", "<id> v2: 1 of 1 pinned video done.". */
+  note: '#compare-note',
+} as const;
