@@ -123,8 +123,11 @@ async function install(): Promise<void> {
   freshPackageDir(codeServerDir);
   // Under Node 24 (first on PATH, so npm and its install scripts run on it) with its headers for
   // the native modules that build from source (kerberos needs libkrb5-dev).
+  // Without the npm_* variables an enclosing `npm test` exports: code-server's install script reads the node
+  // version from npm_config_user_agent, which would still name the outer npm's Node 20.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && key !== 'NODE'));
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...inherited,
     PATH: `${join(nodeRoot, 'bin')}${delimiter}${process.env.PATH ?? ''}`,
     npm_config_nodedir: nodeRoot,
   };
