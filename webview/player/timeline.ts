@@ -1,4 +1,5 @@
 import { formatSeconds } from './format.js';
+import { rovingFocus } from './rovingFocus.js';
 
 export interface Timeline {
   element: HTMLElement;
@@ -57,28 +58,7 @@ export function createTimeline(times_s: readonly number[], duration_s: number, o
     return tick;
   });
 
-  function focusTick(index: number, moveFocus: boolean): void {
-    ticks.forEach((tick, i) => (tick.tabIndex = i === index ? 0 : -1));
-    if (moveFocus) ticks[index]?.focus();
-  }
-
-  element.addEventListener('keydown', (event) => {
-    const current = ticks.findIndex((tick) => tick === document.activeElement);
-    if (current < 0) return;
-    const last = ticks.length - 1;
-    const next: Record<string, number> = {
-      ArrowLeft: Math.max(0, current - 1),
-      ArrowDown: Math.max(0, current - 1),
-      ArrowRight: Math.min(last, current + 1),
-      ArrowUp: Math.min(last, current + 1),
-      Home: 0,
-      End: last,
-    };
-    const target = next[event.key];
-    if (target === undefined) return;
-    event.preventDefault();
-    focusTick(target, true);
-  });
+  const focusTick = rovingFocus(element, () => ticks);
 
   track.append(...ticks, playhead);
   element.append(track);
