@@ -1,49 +1,31 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  createProtocolConnection,
-  ExitNotification,
-  InitializeRequest,
-  ShutdownRequest,
-  StreamMessageReader,
-  StreamMessageWriter,
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
 import { escapeGlobPath } from '../../src/extension/batch/batchPlan';
 import { BatchRequest } from '../../src/shared/requests';
 import { ensureTinyModel } from '../fixtures/tinyModel/index';
 import { ensureVideoFixtures, videoPath } from '../fixtures/videos';
-import { SERVER, requireBuilt } from './builtArtifacts';
+import { startStdioServer, type StdioServer } from './stdioServer';
 
 let connection: ProtocolConnection;
-let child: ReturnType<typeof spawn>;
+let server: StdioServer;
 let scratch: string;
 
 before(async () => {
   ensureVideoFixtures(['short', 'h264Mov']);
   const modelDir = await ensureTinyModel();
   scratch = mkdtempSync(join(tmpdir(), 'cosmos-critic-batch-root-'));
-  child = spawn(process.execPath, [requireBuilt(SERVER), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-  connection.listen();
-  await connection.sendRequest(InitializeRequest.type, {
-    processId: process.pid,
-    rootUri: null,
-    capabilities: { window: { workDoneProgress: true } },
-    initializationOptions: { modelPath: modelDir, device: 'cpu', cacheDir: join(scratch, 'cache') },
-  });
+  server = await startStdioServer({ modelPath: modelDir, device: 'cpu', cacheDir: join(scratch, 'cache') });
+  connection = server.connection;
 });
 
 after(async () => {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  await connection.sendRequest(ShutdownRequest.type);
-  await connection.sendNotification(ExitNotification.type);
-  await exited;
-  connection.dispose();
+  await server.stop();
   rmSync(scratch, { recursive: true, force: true });
 });
 

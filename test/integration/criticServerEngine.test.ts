@@ -1,26 +1,19 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  createProtocolConnection,
-  ExitNotification,
-  InitializeRequest,
-  ShutdownRequest,
-  StreamMessageReader,
-  StreamMessageWriter,
   WorkDoneProgress,
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
 import { BackendInfoRequest, BatchRequest, CritiqueRequest, ScoreRequest, TextDeltaNotification } from '../../src/shared/requests';
 import { ensureTinyModel } from '../fixtures/tinyModel/index';
 import { ensureVideoFixtures, videoPath } from '../fixtures/videos';
-import { SERVER, requireBuilt } from './builtArtifacts';
+import { startStdioServer, type StdioServer } from './stdioServer';
 
 let connection: ProtocolConnection;
-let child: ReturnType<typeof spawn>;
+let server: StdioServer;
 let cacheDir: string;
 const progress: string[] = [];
 const batchProgress: string[] = [];
@@ -29,29 +22,19 @@ before(async () => {
   ensureVideoFixtures(['short', 'h264Mov', 'mjpegAvi']);
   const modelDir = await ensureTinyModel();
   cacheDir = mkdtempSync(join(tmpdir(), 'cosmos-critic-server-'));
-  child = spawn(process.execPath, [requireBuilt(SERVER), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-  connection.onProgress(WorkDoneProgress.type, 'batch-1', (value) => {
-    if (value.kind === 'report' && value.message) batchProgress.push(value.message);
+  server = await startStdioServer({ modelPath: modelDir, device: 'cpu', cacheDir }, (c) => {
+    c.onProgress(WorkDoneProgress.type, 'batch-1', (value) => {
+      if (value.kind === 'report' && value.message) batchProgress.push(value.message);
+    });
+    c.onProgress(WorkDoneProgress.type, 'job-1', (value) => {
+      if (value.kind === 'report' && value.message) progress.push(value.message);
+    });
   });
-  connection.onProgress(WorkDoneProgress.type, 'job-1', (value) => {
-    if (value.kind === 'report' && value.message) progress.push(value.message);
-  });
-  connection.listen();
-  await connection.sendRequest(InitializeRequest.type, {
-    processId: process.pid,
-    rootUri: null,
-    capabilities: { window: { workDoneProgress: true } },
-    initializationOptions: { modelPath: modelDir, device: 'cpu', cacheDir },
-  });
+  connection = server.connection;
 });
 
 after(async () => {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  await connection.sendRequest(ShutdownRequest.type);
-  await connection.sendNotification(ExitNotification.type);
-  await exited;
-  connection.dispose();
+  await server.stop();
   rmSync(cacheDir, { recursive: true, force: true });
 });
 

@@ -1,51 +1,33 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   CancellationTokenSource,
-  createProtocolConnection,
-  ExitNotification,
-  InitializeRequest,
   LSPErrorCodes,
   ResponseError,
-  ShutdownRequest,
-  StreamMessageReader,
-  StreamMessageWriter,
   WorkDoneProgress,
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
 import { ProxyRequest } from '../../src/shared/requests';
 import { badInputPath, ensureBadInputs, ensureVideoFixtures, videoPath } from '../fixtures/videos';
-import { SERVER, requireBuilt } from './builtArtifacts';
+import { startStdioServer, type StdioServer } from './stdioServer';
 
 let connection: ProtocolConnection;
-let child: ChildProcess;
+let server: StdioServer;
 let cacheDir: string;
 
 before(async () => {
   ensureVideoFixtures(['h264Mp4', 'mjpegAvi', 'mpeg4Mkv', 'tenMinutes']);
   ensureBadInputs();
   cacheDir = mkdtempSync(join(tmpdir(), 'cosmos-critic-proxy-server-'));
-  child = spawn(process.execPath, [requireBuilt(SERVER), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-  connection.listen();
-  await connection.sendRequest(InitializeRequest.type, {
-    processId: process.pid,
-    rootUri: null,
-    capabilities: { window: { workDoneProgress: true } },
-    initializationOptions: { cacheDir },
-  });
+  server = await startStdioServer({ cacheDir });
+  connection = server.connection;
 });
 
 after(async () => {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  await connection.sendRequest(ShutdownRequest.type);
-  await connection.sendNotification(ExitNotification.type);
-  await exited;
-  connection.dispose();
+  await server.stop();
   rmSync(cacheDir, { recursive: true, force: true });
 });
 
