@@ -70,7 +70,7 @@ export function parsePromptFile(text: string, path: string | null): PromptFile {
     domain: typeof meta.domain === 'string' ? meta.domain : null,
     focus: list(meta.focus),
     ignore: list(meta.ignore),
-    video: { rule: video.sampling === 'reward' ? 'reward' : 'fps', ...numbers(video, VIDEO_NUMBERS) },
+    video: { rule: video.sampling === 'reward' ? 'reward' : 'fps', ...(video.timestamps === 'overlay' ? { timestamps: 'overlay' as const } : {}), ...numbers(video, VIDEO_NUMBERS) },
     generation: numbers(generation, GENERATION_NUMBERS),
     trials: typeof meta.trials === 'number' ? meta.trials : null,
     pin: list(meta.pin),

@@ -64,7 +64,13 @@ export const SAMPLING_RULES: Readonly<Record<string, string>> = {
   reward: 'The reward model\'s own rule: every k-th frame, at most about 160, an even count, sharing a `total_pixels` budget. `fps`, `nframes`, `min_frames`, `max_frames` and `max_pixels` are not used.',
 };
 
+export const TIMESTAMP_MODES: Readonly<Record<string, string>> = {
+  none: 'The frames as decoded and resized.',
+  overlay: 'Each frame\'s time (e.g. `1.25s`) drawn on a 28-row black band under it, as NVIDIA\'s timestamp recipe does (DejaVu Sans Mono 20 px, alternating left/right). The frame shrinks so that frame and band stay within the pixel budget. Ask for times in the prompt and say that the timestamp is at the bottom of the video.',
+};
+
 export const VIDEO_KEYS: Readonly<Record<string, KeySpec>> = {
+  timestamps: { value: { kind: 'enum', values: TIMESTAMP_MODES }, doc: 'Draw each frame\'s time under it for the model to read: `none` (default) or `overlay`.' },
   sampling: { value: { kind: 'enum', values: SAMPLING_RULES }, doc: 'How frames are chosen: `fps` (default) or `reward`.' },
   fps: { value: { kind: 'number', min: 0, minExclusive: true }, doc: 'Frames per second to sample (default 4; NVIDIA\'s video critic uses 16). Not together with `nframes`.', examples: ['4', '16'] },
   nframes: { value: { kind: 'int', min: 2 }, doc: 'Sample exactly this many frames, evenly spread (rounded to an even count). Not together with `fps`.', examples: ['16', '32'] },

@@ -24,6 +24,18 @@ export interface VideoMetadata {
 /** How frames are chosen: qwen-vl-utils' fps rule, or the Cosmos-Reason1 reward model's interval rule. */
 export type SamplingRule = 'fps' | 'reward';
 
+/** How a sampled frame is resized from the decoded RGB: torchvision's antialiased bicubic (qwen-vl-utils) or Pillow's bicubic (the reward script). */
+export type ResizeKernel = 'torchvision' | 'pillow';
+
+/** `overlay`: each frame's time drawn on a black band under it (NVIDIA's timestamp aid); `none`: the frames as decoded. */
+export type TimestampMode = 'none' | 'overlay';
+
+/** The checkpoint processor's own pixel bounds (preprocessor_config.json), applied after the sampler as the processor does. */
+export interface ProcessorPixels {
+  min_pixels: number;
+  max_pixels: number;
+}
+
 export interface SamplingOptions {
   rule?: SamplingRule;
   /** Target frames per second for the `fps` rule (the product default is 4). */
@@ -35,6 +47,9 @@ export interface SamplingOptions {
   min_pixels?: number;
   max_pixels?: number;
   total_pixels?: number;
+  timestamps?: TimestampMode;
+  /** Set from the model folder, never from a prompt file. */
+  processor?: ProcessorPixels;
 }
 
 export interface SamplingPlan {
@@ -46,8 +61,19 @@ export interface SamplingPlan {
   frame_indices: number[];
   /** Presentation time of each sampled frame, seconds from the first frame. */
   frame_times_s: number[];
+  /** Size of the frames the model sees: after the sampler's resize, the timestamp band and the processor's bounds. */
   width: number;
   height: number;
+  /** Size the frames are decoded at (display size, rotation applied). */
+  source_width: number;
+  source_height: number;
+  /** The sampler's resize (qwen-vl-utils or the reward rule), before any band. */
+  resized_width: number;
+  resized_height: number;
+  resize_kernel: ResizeKernel;
+  timestamps: TimestampMode;
+  /** Rows of the timestamp band under each frame (0 without an overlay). */
+  band_height: number;
   /** fps the model is told the frames were sampled at (nframes / total * video fps, as the reference). */
   sample_fps: number;
   /** Seconds covered by one temporal grid step (temporal patch 2 / sample_fps), for M-RoPE. */

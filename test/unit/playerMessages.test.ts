@@ -18,6 +18,7 @@ const probe: VideoProbe = {
   },
   plan: {
     rule: 'fps', target_fps: 4, frames: 4, frame_indices: [0, 25, 50, 74], frame_times_s: [0, 1, 2, 2.96], width: 336, height: 252,
+    source_width: 320, source_height: 240, resized_width: 336, resized_height: 252, resize_kernel: 'torchvision', timestamps: 'none', band_height: 0,
     sample_fps: 1.33, second_per_grid_t: 1.5, min_pixels: 100352, max_pixels: 602112,
   },
 };

@@ -1,6 +1,8 @@
 import type { SamplingPlan } from '../../shared/video';
 import { startFfmpeg } from './ffmpegCommand';
 import type { FfmpegTools } from './ffmpegTools';
+import { resizeRgb } from './rgbResize';
+import { renderTimestampBands, timestampLabel, withBand } from './timestampBand';
 
 /** One sampled frame: packed RGB24, `height` rows of `width * 3` bytes. */
 export interface RgbFrame {
@@ -26,10 +28,14 @@ function balancedSum(terms: readonly string[]): string {
   return groups.join('+');
 }
 
-/** The ffmpeg filter that picks the plan's frames (by decoded frame number) and scales them. Shared with the benchmark baseline. */
+/** ffmpeg's `select` for the given frame numbers (decode order = presentation order after the decoder). */
+export function selectFilter(frameIndices: readonly number[]): string {
+  return `select='${balancedSum(frameIndices.map((i) => `eq(n\\,${i})`))}'`;
+}
+
+/** Select and scale in one ffmpeg filter (scaled in YUV): for thumbnails and the benchmark's baseline, never for the model. */
 export function samplingFilter(plan: Pick<SamplingPlan, 'frame_indices' | 'width' | 'height'>): string {
-  const select = balancedSum(plan.frame_indices.map((i) => `eq(n\\,${i})`));
-  return `select='${select}',scale=${plan.width}:${plan.height}:flags=bicubic`;
+  return `${selectFilter(plan.frame_indices)},scale=${plan.width}:${plan.height}:flags=bicubic`;
 }
 
 export const SAMPLING_OUTPUT_OPTIONS = (plan: Pick<SamplingPlan, 'frame_indices' | 'width' | 'height'>): string[] => [
@@ -47,7 +53,41 @@ export const SAMPLING_OUTPUT_OPTIONS = (plan: Pick<SamplingPlan, 'frame_indices'
 ];
 
 /**
- * Decodes the plan's frames straight to RGB at the planned size, one frame at a time. Memory stays at a frame or two
+ * The reference decode: the selected frames at full size, converted to RGB by ffmpeg's default conversion (the
+ * stream's colour matrix, BT.601 when untagged), exactly what `ffmpeg -pix_fmt rgb24` gives the Python readers.
+ */
+export const FULL_RGB_OUTPUT_OPTIONS = (frameIndices: readonly number[]): string[] => [
+  '-map',
+  '0:v:0',
+  '-an',
+  '-sn',
+  '-dn',
+  '-vf',
+  `${selectFilter(frameIndices)},format=rgb24`,
+  '-fps_mode',
+  'passthrough',
+  '-pix_fmt',
+  'rgb24',
+];
+
+/**
+ * One decoded frame as the model sees it: resized from full-size RGB with the rule's kernel, the timestamp band
+ * under it, and the processor's own resize when the checkpoint's pixel bounds change the size.
+ */
+export function modelFrame(full: Uint8Array, plan: SamplingPlan, band?: Uint8Array): Uint8Array {
+  let data = resizeRgb({ width: plan.source_width, height: plan.source_height, data: full }, plan.resized_width, plan.resized_height, plan.resize_kernel);
+  let height = plan.resized_height;
+  if (plan.band_height > 0) {
+    if (!band) throw new Error('the plan has a timestamp band but no band was rendered');
+    data = withBand(data, plan.resized_width, height, band, plan.band_height);
+    height += plan.band_height;
+  }
+  if (plan.width !== plan.resized_width || plan.height !== height) data = resizeRgb({ width: plan.resized_width, height, data }, plan.width, plan.height, 'torchvision');
+  return data;
+}
+
+/**
+ * Decodes the plan's frames to RGB at full size and turns each into the frame the model sees, one frame at a time. Memory stays at a frame or two
  * whatever the video's length: the pipe applies backpressure while the caller works on a frame.
  * Plan indices are strictly increasing, so the n-th frame out of ffmpeg is the plan's n-th.
  * If the decoder yields fewer frames than the plan (a damaged tail), the last frame is repeated, as the reference pads.
@@ -59,8 +99,9 @@ export async function* decodeFrames(
   signal?: AbortSignal,
 ): AsyncGenerator<RgbFrame> {
   signal?.throwIfAborted();
-  const frameBytes = plan.width * plan.height * 3;
-  const running = startFfmpeg({ ffmpegPath: tools.ffmpeg, input: path, outputOptions: SAMPLING_OUTPUT_OPTIONS(plan), format: 'rawvideo', bufferBytes: 2 * frameBytes });
+  const frameBytes = plan.source_width * plan.source_height * 3;
+  const bands = plan.band_height > 0 ? await renderTimestampBands(plan.frame_times_s.map(timestampLabel), plan.resized_width, plan.band_height, tools, signal) : [];
+  const running = startFfmpeg({ ffmpegPath: tools.ffmpeg, input: path, outputOptions: FULL_RGB_OUTPUT_OPTIONS(plan.frame_indices), format: 'rawvideo', bufferBytes: 2 * frameBytes });
   const onAbort = () => running.kill();
   signal?.addEventListener('abort', onAbort, { once: true });
   let last: RgbFrame | undefined;
@@ -73,7 +114,7 @@ export async function* decodeFrames(
     data,
   });
   try {
-    let current = Buffer.allocUnsafe(frameBytes);
+    const current = Buffer.allocUnsafe(frameBytes);
     let filled = 0;
     for await (const chunk of running.output as AsyncIterable<Buffer>) {
       let offset = 0;
@@ -85,10 +126,10 @@ export async function* decodeFrames(
         if (filled === frameBytes) {
           const position = (last?.position ?? -1) + 1;
           if (position < plan.frames) {
-            last = frameAt(position, current);
+            const seen = modelFrame(current, plan, bands[position]);
+            last = frameAt(position, Buffer.from(seen.buffer, seen.byteOffset, seen.byteLength));
             yield last;
           }
-          current = Buffer.allocUnsafe(frameBytes);
           filled = 0;
         }
       }

@@ -1,4 +1,4 @@
-import type { SamplingOptions, SamplingPlan } from '../../shared/video';
+import type { ResizeKernel, SamplingOptions, SamplingPlan, SamplingRule } from '../../shared/video';
 import { IMAGE_FACTOR, ceilByFactor, floorByFactor, roundByFactor, smartResize, torchLinspaceRound } from './smartResize';
 
 // qwen-vl-utils 0.0.11 video constants.
@@ -17,6 +17,8 @@ export const REWARD_MAX_PIXELS = 9216 * 28 * 28 * 2;
 export const REWARD_MIN_PIXELS = 16 * 28 * 28 * 2;
 
 const TEMPORAL_PATCH = 2;
+/** NVIDIA's timestamp overlay (cosmos_reason1_utils OverlayConfig): a 28-row black band under each frame. */
+export const TIMESTAMP_BAND_HEIGHT = 28;
 
 /** What the planner needs to know about the source. `frameTimes` are presentation times of every frame, if known. */
 export interface SourceVideo {
@@ -66,21 +68,8 @@ export function planFpsSampling(source: SourceVideo, options: SamplingOptions = 
   const totalPixels = options.total_pixels ?? VIDEO_TOTAL_PIXELS;
   const budget = Math.max(Math.min(VIDEO_MAX_PIXELS, (totalPixels / n) * FRAME_FACTOR), Math.trunc(minPixels * 1.05));
   const maxPixels = Math.min(options.max_pixels ?? budget, budget);
-  const size = smartResize(source.height, source.width, IMAGE_FACTOR, minPixels, maxPixels);
   const sampleFps = (n / Math.max(source.frameCount, 1e-6)) * source.fps;
-  return {
-    rule: 'fps',
-    target_fps: options.nframes !== undefined ? null : options.fps ?? DEFAULT_FPS,
-    frames: n,
-    frame_indices: indices,
-    frame_times_s: timesOf(source, indices),
-    width: size.width,
-    height: size.height,
-    sample_fps: sampleFps,
-    second_per_grid_t: TEMPORAL_PATCH / sampleFps,
-    min_pixels: minPixels,
-    max_pixels: maxPixels,
-  };
+  return framePlan('fps', options.nframes !== undefined ? null : options.fps ?? DEFAULT_FPS, source, indices, sampleFps, minPixels, maxPixels, options);
 }
 
 /** Cosmos-Reason1-7B-Reward: every `interval`-th frame (at most ~160), an even count, a total pixel budget shared by the frames. */
@@ -95,16 +84,69 @@ export function planRewardSampling(source: SourceVideo, options: SamplingOptions
   }
   const minPixels = options.min_pixels ?? REWARD_MIN_PIXELS;
   const maxPixels = Math.floor((options.total_pixels ?? REWARD_MAX_PIXELS) / indices.length);
-  const size = smartResize(source.height, source.width, IMAGE_FACTOR, minPixels, maxPixels);
-  const sampleFps = source.fps / interval;
+  const sampleFps = bannerFps(source.fps) / interval;
+  return framePlan('reward', null, source, indices, sampleFps, minPixels, maxPixels, options);
+}
+
+/**
+ * The frame rate as ffmpeg's banner prints it (`print_fps`: two decimals unless whole), which is what the reward
+ * script reads through mediapy: 24000/1001 becomes 23.98.
+ */
+export function bannerFps(fps: number): number {
+  const hundredths = Math.round(fps * 100);
+  if (hundredths === 0) return Number(fps.toFixed(4));
+  if (hundredths % 100 !== 0) return Number(fps.toFixed(2));
+  return Math.round(fps);
+}
+
+/**
+ * The sampler's size within [minPixels, maxPixels]; with a band under the frame, the largest size whose frame plus
+ * band still fits maxPixels, so the overlay costs no tokens beyond the budget.
+ */
+export function frameSizeWithin(source: Pick<SourceVideo, 'width' | 'height'>, minPixels: number, maxPixels: number, band: number): { width: number; height: number } {
+  let size = smartResize(source.height, source.width, IMAGE_FACTOR, minPixels, maxPixels);
+  let budget = maxPixels;
+  for (let i = 0; i < 64 && band > 0 && (size.height + band) * size.width > maxPixels; i++) {
+    budget = Math.floor((budget * size.height) / (size.height + band));
+    size = smartResize(source.height, source.width, IMAGE_FACTOR, Math.min(minPixels, budget), budget);
+  }
+  return size;
+}
+
+const KERNEL: Record<SamplingRule, ResizeKernel> = { fps: 'torchvision', reward: 'pillow' };
+
+function framePlan(
+  rule: SamplingRule,
+  targetFps: number | null,
+  source: SourceVideo,
+  indices: number[],
+  sampleFps: number,
+  minPixels: number,
+  maxPixels: number,
+  options: SamplingOptions,
+): SamplingPlan {
+  const timestamps = options.timestamps ?? 'none';
+  const band = timestamps === 'overlay' ? TIMESTAMP_BAND_HEIGHT : 0;
+  const resized = frameSizeWithin(source, minPixels, maxPixels, band);
+  // The checkpoint's processor runs smart_resize again on what it is given (frame + band) with its own bounds.
+  const seen = options.processor
+    ? smartResize(resized.height + band, resized.width, IMAGE_FACTOR, options.processor.min_pixels, options.processor.max_pixels)
+    : { height: resized.height + band, width: resized.width };
   return {
-    rule: 'reward',
-    target_fps: null,
+    rule,
+    target_fps: targetFps,
     frames: indices.length,
     frame_indices: indices,
     frame_times_s: timesOf(source, indices),
-    width: size.width,
-    height: size.height,
+    width: seen.width,
+    height: seen.height,
+    source_width: source.width,
+    source_height: source.height,
+    resized_width: resized.width,
+    resized_height: resized.height,
+    resize_kernel: KERNEL[rule],
+    timestamps,
+    band_height: band,
     sample_fps: sampleFps,
     second_per_grid_t: TEMPORAL_PATCH / sampleFps,
     min_pixels: minPixels,

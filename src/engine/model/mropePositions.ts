@@ -3,6 +3,14 @@
  * on all three planes; the video block takes temporal = ⌊k · second_per_grid_t · tokens_per_second⌋ (float32, as torch
  * computes it) and the merged grid row/column, offset by the text before it; text after resumes at max + 1.
  */
+/**
+ * How the temporal step is scaled: `float` multiplies by second_per_grid_t as a float (vLLM; transformers 4.49–4.51
+ * and ≥ 5.18); `truncate` casts second_per_grid_t to an integer first (transformers 4.52–5.17), so every temporal
+ * position is 0 when a clip is sampled faster than 2 fps.
+ */
+export type TimeRule = 'float' | 'truncate';
+export const TIME_RULES: readonly TimeRule[] = ['float', 'truncate'];
+
 export interface VideoSpan {
   /** Index of the first `<|video_pad|>` token. */
   start: number;
@@ -12,6 +20,7 @@ export interface VideoSpan {
   w: number;
   secondPerGridT: number;
   tokensPerSecond: number;
+  timeRule?: TimeRule;
 }
 
 export interface RopePositions {
@@ -33,10 +42,11 @@ export function ropePositions(seqLength: number, video?: VideoSpan): RopePositio
   if (video) {
     for (; i < video.start; i++) set(i, i, i, i);
     const f = Math.fround;
-    const secondPerGridT = f(video.secondPerGridT);
+    const truncate = video.timeRule === 'truncate';
+    const secondPerGridT = truncate ? Math.trunc(video.secondPerGridT) : f(video.secondPerGridT);
     let max = video.start - 1;
     for (let k = 0; k < video.t; k++) {
-      const temporal = Math.trunc(f(f(k * secondPerGridT) * video.tokensPerSecond));
+      const temporal = truncate ? k * secondPerGridT * video.tokensPerSecond : Math.trunc(f(f(k * secondPerGridT) * video.tokensPerSecond));
       for (let r = 0; r < video.h; r++) {
         for (let c = 0; c < video.w; c++, i++) {
           set(i, video.start + temporal, video.start + r, video.start + c);
