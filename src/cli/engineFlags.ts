@@ -4,6 +4,8 @@ import { locateFfmpeg } from '../engine/media/ffmpegTools';
 import type { DeviceSetting } from '../engine/model/executionProvider';
 import { LocalModel } from '../engine/model/localModel';
 import { PRECISIONS, type Precision } from '../engine/model/modelFolder';
+import { TIME_RULES, type TimeRule } from '../engine/model/mropePositions';
+import { VIDEO_INPUTS, type VideoInput } from '../engine/remote/remoteEvaluate';
 import type { CliIo } from './cliIo';
 import { UsageError } from './usageError';
 import type { Backend } from '../engine/evaluate/backend';
@@ -14,6 +16,7 @@ export const ENGINE_FLAG_SPECS = {
   endpoint: { type: 'string', multiple: true },
   'model-name': { type: 'string' },
   'video-input': { type: 'string' },
+  'time-rule': { type: 'string' },
   timeout: { type: 'string' },
   'top-logprobs': { type: 'string' },
   precision: { type: 'string' },
@@ -27,7 +30,10 @@ export const ENGINE_FLAGS_HELP = `  --model DIR            converted model folde
   --endpoint URL         an OpenAI-compatible server (…/v1) instead of a local model; repeat to spread jobs over
                          several (API key from COSMOS_CRITIC_API_KEY)
   --model-name NAME      the served model's name (default: the first the server lists in /v1/models)
-  --video-input I        frames (default: our sampled frames as video/jpeg) or url (a file:// URL the server reads)
+  --video-input I        frames (default: our exact frames as JPEG in a video/jpeg data URL), frames-png (the same
+                         frames lossless, ~5–10× the request size) or url (a file:// URL the server samples itself)
+  --time-rule R          M-RoPE time rule of the local model: float or truncate (default: the model folder's
+                         cosmos_critic.json, else float)
   --timeout S            seconds to wait for a server's answer to start (default 120)
   --top-logprobs N       top logprobs the reward asks the server for (default 20; vLLM: up to --max-logprobs)
   --precision P          fp32 (default), fp16 or q4 graph variants
@@ -48,7 +54,9 @@ export async function engineFrom(values: Values, io: CliIo): Promise<LocalEngine
   const cudaDeviceId = Number(values['cuda-device'] ?? 0);
   if (!Number.isInteger(cudaDeviceId) || cudaDeviceId < 0) throw new UsageError('--cuda-device must be a device number (0, 1, …)');
   const tools = locateFfmpeg(values['ffmpeg-path'] ?? io.env.COSMOS_CRITIC_FFMPEG);
-  const model = await LocalModel.load(modelDir, { precision, device, cudaDeviceId });
+  const timeRule = values['time-rule'] as TimeRule | undefined;
+  if (timeRule !== undefined && !TIME_RULES.includes(timeRule)) throw new UsageError(`--time-rule must be ${TIME_RULES.join(' or ')}, not ${timeRule}`);
+  const model = await LocalModel.load(modelDir, { precision, device, cudaDeviceId, timeRule });
   return localEngine(model, tools, new CacheStore(values['cache-dir'] ?? defaultCacheDir(io.env)));
 }
 
@@ -68,8 +76,8 @@ async function servedModelName(baseUrl: string, apiKey: string | undefined): Pro
 export async function backendFrom(values: Values, io: CliIo): Promise<Backend> {
   if (!values.endpoint?.length) return { kind: 'onnx', engine: await engineFrom(values, io) };
   if (values.model) throw new UsageError('give either --model (local) or --endpoint (remote), not both');
-  const videoInput = values['video-input'] ?? 'frames';
-  if (videoInput !== 'frames' && videoInput !== 'url') throw new UsageError('--video-input must be frames or url');
+  const videoInput = (values['video-input'] ?? 'frames') as VideoInput;
+  if (!VIDEO_INPUTS.includes(videoInput as VideoInput)) throw new UsageError(`--video-input must be ${VIDEO_INPUTS.join(', ')}, not ${videoInput}`);
   const timeoutS = Number(values.timeout ?? 120);
   if (!(timeoutS > 0)) throw new UsageError('--timeout must be a positive number of seconds');
   const topLogprobs = Number(values['top-logprobs'] ?? 20);

@@ -37,6 +37,8 @@ export function criticServerOptions(): CriticServerOptions {
   if (precision === 'fp32' || precision === 'fp16' || precision === 'q4') options.precision = precision;
   const device = trustedSetting<string>('cosmosCritic', 'device');
   if (device === 'auto' || device === 'cuda' || device === 'cpu') options.device = device;
+  const timeRule = trustedSetting<string>('cosmosCritic', 'timeRule');
+  if (timeRule === 'float' || timeRule === 'truncate') options.timeRule = timeRule;
   const cudaDeviceId = trustedSetting<number>('cosmosCritic', 'cudaDeviceId');
   if (typeof cudaDeviceId === 'number' && Number.isInteger(cudaDeviceId) && cudaDeviceId >= 0) options.cudaDeviceId = cudaDeviceId;
   const backend = trustedSetting<string>('cosmosCritic', 'backend');
@@ -50,7 +52,7 @@ export function criticServerOptions(): CriticServerOptions {
     const servedModelName = trustedSetting<string>('cosmosCritic', 'servedModelName');
     if (typeof servedModelName === 'string' && servedModelName.trim()) options.servedModelName = servedModelName.trim();
     const videoInput = trustedSetting<string>('cosmosCritic', 'videoInput');
-    if (videoInput === 'frames' || videoInput === 'url') options.videoInput = videoInput;
+    if (videoInput === 'frames' || videoInput === 'frames-png' || videoInput === 'url') options.videoInput = videoInput;
   }
   return options;
 }

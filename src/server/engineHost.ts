@@ -50,7 +50,7 @@ export class EngineHost {
       return { kind: 'openai', remote: { pool, modelName, tools, videoInput: options.videoInput ?? 'frames', cache } };
     }
     if (!options.modelPath) throw new Error('No model is configured: set cosmosCritic.modelPath to a converted Cosmos Reason folder (see README, "Models"), or choose the openai backend.');
-    const model = await LocalModel.load(options.modelPath, { precision: options.precision, device: options.device, cudaDeviceId: options.cudaDeviceId });
+    const model = await LocalModel.load(options.modelPath, { precision: options.precision, device: options.device, cudaDeviceId: options.cudaDeviceId, timeRule: options.timeRule });
     return { kind: 'onnx', engine: localEngine(model, tools, cache) };
   }
 }

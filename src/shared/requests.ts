@@ -10,6 +10,8 @@ export interface CriticServerOptions {
   precision?: 'fp32' | 'fp16' | 'q4';
   device?: 'auto' | 'cuda' | 'cpu';
   cudaDeviceId?: number;
+  /** Overrides the model folder's M-RoPE time rule. */
+  timeRule?: 'float' | 'truncate';
   /** Vision-feature and result cache; default ~/.cache/cosmos-critic. */
   cacheDir?: string;
   /** `onnx` (the embedded model) or `openai` (OpenAI-compatible servers; the API key comes in COSMOS_CRITIC_API_KEY). */
@@ -17,7 +19,7 @@ export interface CriticServerOptions {
   endpoints?: string[];
   /** The served model's name; default: the first one the first endpoint lists. */
   servedModelName?: string;
-  videoInput?: 'frames' | 'url';
+  videoInput?: 'frames' | 'frames-png' | 'url';
 }
 
 export interface ProbeParams {

@@ -29,6 +29,8 @@ export interface ResultModel {
   /** Execution provider actually used: "cpu", "cuda:0", or the endpoint for remote backends. */
   device: string;
   precision?: string;
+  /** Local model: the M-RoPE time rule the positions were computed with (`float` or `truncate`). */
+  time_rule?: 'float' | 'truncate';
 }
 
 export interface ResultSampling {

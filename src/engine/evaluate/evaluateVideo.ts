@@ -99,7 +99,7 @@ export async function videoFeatures(engine: LocalEngine, probe: VideoProbe, vide
  * cache, so that the job itself finds its features there. Returns whether the features were already cached.
  */
 export async function prepareVideo(engine: LocalEngine, videoPath: string, prompt: PromptFile, signal?: AbortSignal): Promise<boolean> {
-  const probe = await probeVideo(resolve(videoPath), engine.tools, prompt.video, signal);
+  const probe = await probeVideo(resolve(videoPath), engine.tools, { ...prompt.video, processor: engine.model.config.processorPixels }, signal);
   const videoSha = await sha256OfFile(probe.video.path);
   const timing = emptyTiming();
   return (await videoFeatures(engine, probe, videoSha, timing, { signal })).cached;
@@ -110,10 +110,10 @@ export async function evaluateVideo(engine: LocalEngine, videoPath: string, prom
   const { model } = engine;
   const totalStarted = performance.now();
   const timing = emptyTiming();
-  const { probe, videoSha } = await probeJob(engine.tools, videoPath, prompt, options, timing);
+  const { probe, videoSha } = await probeJob(engine.tools, videoPath, prompt, options, timing, model.config.processorPixels);
   const { trials, seed, maxNewTokens } = jobSettings(prompt, options);
   const settings = samplingSettings(prompt, model, seed);
-  const resultKey = sha256OfText('result/1', videoSha, prompt.sha256, model.fingerprint, JSON.stringify({ trials, seed, maxNewTokens, settings, mode: prompt.mode }));
+  const resultKey = sha256OfText('result/1', videoSha, prompt.sha256, model.fingerprint, JSON.stringify({ trials, seed, maxNewTokens, settings, mode: prompt.mode, timeRule: model.timeRule }));
   if (!options.force) {
     const hit = await engine.cache.readResult(resultKey);
     if (hit) return fromCache(hit, probe.video.path, prompt, true);
@@ -127,7 +127,7 @@ export async function evaluateVideo(engine: LocalEngine, videoPath: string, prom
   const first = await model.forward(sequence.embeds, sequence.ids.length, sequence.positions.positionIds, model.emptyCache());
   timing.prefill = performance.now() - started;
 
-  const base = resultSkeleton(probe, videoSha, prompt, { backend: 'onnx', id: model.config.id, device: model.device, precision: model.folder.precision }, timing, featuresCached);
+  const base = resultSkeleton(probe, videoSha, prompt, { backend: 'onnx', id: model.config.id, device: model.device, precision: model.folder.precision, time_rule: model.timeRule }, timing, featuresCached);
 
 
   if (prompt.mode === 'reward') {

@@ -5,8 +5,11 @@ import { basename } from 'node:path';
 import { chooseExecutionProvider, type DeviceSetting } from './executionProvider';
 import { ModelFolderError, openModelFolder, type ModelConfig, type ModelFolder, type Precision } from './modelFolder';
 import { TextTokenizer } from './textTokenizer';
+import type { TimeRule } from './mropePositions';
 
 export interface LoadOptions {
+  /** Overrides the model folder's M-RoPE time rule (CLI --time-rule, setting cosmosCritic.timeRule). */
+  timeRule?: TimeRule;
   precision?: Precision;
   device?: DeviceSetting;
   cudaDeviceId?: number;
@@ -60,6 +63,8 @@ export class LocalModel {
     readonly device: string,
     /** Changes whenever the graphs or configs change: part of every cache key. */
     readonly fingerprint: string,
+    /** The time rule in use: the override, else the model folder's. */
+    readonly timeRule: TimeRule,
     private readonly vision: ort.InferenceSession,
     private readonly embed: ort.InferenceSession,
     private readonly decoder: ort.InferenceSession,
@@ -91,7 +96,7 @@ export class LocalModel {
     checkIo(vision, 'vision_encoder', folder.graphs.vision_encoder, folder.config);
     checkIo(embed, 'embed_tokens', folder.graphs.embed_tokens, folder.config);
     checkIo(decoder, 'decoder_model_merged', folder.graphs.decoder_model_merged, folder.config);
-    return new LocalModel(folder, tokenizer, factory.device, fingerprintOf(folder), vision, embed, decoder);
+    return new LocalModel(folder, tokenizer, factory.device, fingerprintOf(folder), options.timeRule ?? folder.config.timeRule, vision, embed, decoder);
   }
 
   /** Vision features for one video: [tokens, hidden] flattened. */
@@ -150,6 +155,7 @@ export class LocalModel {
 function fingerprintOf(folder: ModelFolder): string {
   const hash = createHash('sha256');
   for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'preprocessor_config.json']) hash.update(readFileSync(`${folder.dir}/${file}`));
+  hash.update(JSON.stringify(folder.config.processorPixels ?? null));
   for (const path of Object.values(folder.graphs)) {
     const s = statSync(path);
     hash.update(`${basename(path)}:${s.size}:${s.mtimeMs}`);

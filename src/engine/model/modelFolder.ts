@@ -1,5 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { ProcessorPixels } from '../../shared/video';
+import { TIME_RULES, type TimeRule } from './mropePositions';
 
 export type Precision = 'fp32' | 'fp16' | 'q4';
 export const PRECISIONS: readonly Precision[] = ['fp32', 'fp16', 'q4'];
@@ -28,6 +30,11 @@ export interface ModelConfig {
   imageStd: [number, number, number];
   rescaleFactor: number;
   eosTokenIds: number[];
+  /** The M-RoPE time rule the checkpoint was trained with, as the conversion tool recorded it (cosmos_critic.json). */
+  timeRule: TimeRule;
+  timeRuleReason: string;
+  /** The processor's pixel bounds for video frames (video_preprocessor_config.json, else preprocessor_config.json). */
+  processorPixels?: ProcessorPixels;
   generationDefaults: { temperature?: number; topK?: number; topP?: number; repetitionPenalty?: number; doSample?: boolean };
 }
 
@@ -70,6 +77,41 @@ function triple(source: Record<string, unknown>, key: string, file: string): [nu
   const v = source[key];
   if (!Array.isArray(v) || v.length !== 3 || !v.every((x) => typeof x === 'number')) throw new ModelFolderError(`${file}: "${key}" must be three numbers.`);
   return v as [number, number, number];
+}
+
+/** Written by the conversion tool beside the Hugging Face files: facts about the checkpoint the configs do not carry. */
+export const MODEL_NOTES_FILE = 'cosmos_critic.json';
+const DEFAULT_TIME_RULE_REASON = `not recorded in ${MODEL_NOTES_FILE}: float, as vLLM (which serves NVIDIA's critic) computes it`;
+
+function readTimeRule(dir: string): { timeRule: TimeRule; timeRuleReason: string } {
+  if (!existsSync(join(dir, MODEL_NOTES_FILE))) return { timeRule: 'float', timeRuleReason: DEFAULT_TIME_RULE_REASON };
+  const notes = readJson(dir, MODEL_NOTES_FILE);
+  const rule = notes.time_rule ?? 'float';
+  if (typeof rule !== 'string' || !TIME_RULES.includes(rule as TimeRule)) {
+    throw new ModelFolderError(`${join(dir, MODEL_NOTES_FILE)}: "time_rule" must be ${TIME_RULES.join(' or ')}, not ${JSON.stringify(rule)}. Fix the file or re-run the conversion.`);
+  }
+  return { timeRule: rule as TimeRule, timeRuleReason: typeof notes.time_rule_reason === 'string' ? notes.time_rule_reason : `recorded in ${MODEL_NOTES_FILE}` };
+}
+
+/**
+ * The pixel bounds the checkpoint's processor applies to video frames: `min_pixels`/`max_pixels`, or the newer
+ * `size: {shortest_edge, longest_edge}` (which hold the same two pixel counts). The video processor's file wins.
+ */
+export function readProcessorPixels(dir: string, preprocessor: Record<string, unknown>): ProcessorPixels | undefined {
+  const sources: [string, Record<string, unknown>][] = [];
+  if (existsSync(join(dir, 'video_preprocessor_config.json'))) sources.push(['video_preprocessor_config.json', readJson(dir, 'video_preprocessor_config.json')]);
+  sources.push(['preprocessor_config.json', preprocessor]);
+  for (const [file, config] of sources) {
+    const size = (config.size ?? {}) as Record<string, unknown>;
+    const min = config.min_pixels ?? size.shortest_edge;
+    const max = config.max_pixels ?? size.longest_edge;
+    if (min === undefined && max === undefined) continue;
+    if (typeof min !== 'number' || typeof max !== 'number' || !(min > 0) || !(max >= min)) {
+      throw new ModelFolderError(`${join(dir, file)}: min_pixels/max_pixels (or size.shortest_edge/longest_edge) must be two positive numbers with min ≤ max, not ${JSON.stringify(min)} / ${JSON.stringify(max)}.`);
+    }
+    return { min_pixels: min, max_pixels: max };
+  }
+  return undefined;
 }
 
 export function graphPath(dir: string, graph: GraphName, precision: Precision): string {
@@ -121,6 +163,8 @@ export function openModelFolder(inputDir: string, precision: Precision = 'fp32')
       imageStd: triple(preprocessor, 'image_std', 'preprocessor_config.json'),
       rescaleFactor: num(preprocessor, 'rescale_factor', 'preprocessor_config.json', 1 / 255),
       eosTokenIds: (Array.isArray(eos) ? eos : [eos]).filter((x): x is number => typeof x === 'number'),
+      ...readTimeRule(dir),
+      processorPixels: readProcessorPixels(dir, preprocessor),
       generationDefaults: {
         temperature: generation.temperature as number | undefined,
         topK: generation.top_k as number | undefined,

@@ -51,6 +51,6 @@ export async function buildChatSequence(model: LocalModel, messages: ChatMessage
   const ids = [...rendered.slice(0, padAt), ...new Array<number>(videoTokens).fill(videoTokenId), ...rendered.slice(padAt + 1)];
   const embeds = await model.embedTokens(ids);
   embeds.set(video.features, padAt * hiddenSize);
-  const positions = ropePositions(ids.length, { start: padAt, t, h: mergedH, w: mergedW, secondPerGridT: video.secondPerGridT, tokensPerSecond });
+  const positions = ropePositions(ids.length, { start: padAt, t, h: mergedH, w: mergedW, secondPerGridT: video.secondPerGridT, tokensPerSecond, timeRule: model.timeRule });
   return { ids, embeds, positions, videoStart: padAt, videoTokens };
 }

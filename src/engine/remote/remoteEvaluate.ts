@@ -6,14 +6,18 @@ import type { SamplingPlan } from '../../shared/video';
 import { parseAnswers } from '../critique/parseAnswers';
 import type { EvaluateOptions } from '../evaluate/evaluateVideo';
 import type { FfmpegTools } from '../media/ffmpegTools';
-import { encodePlanAsJpeg } from '../media/jpegFrames';
+import { encodePlanFrames } from '../media/jpegFrames';
 import type { CacheStore } from '../store/cacheStore';
 import { sha256OfText } from '../store/fileHash';
 import type { ChatCompletionRequest, ContentPart, TopLogprob } from './chatTypes';
 import type { EndpointPool } from './endpointPool';
 
-/** How the video reaches the server: our sampled frames (`video/jpeg` data URL, as vLLM accepts) or a file:// URL. */
-export type VideoInput = 'frames' | 'url';
+/**
+ * How the video reaches the server: our frames as JPEG (`video/jpeg` data URL, as vLLM accepts), the same frames as
+ * lossless PNG in that URL (vLLM's frame loader opens any image format), or a file:// URL the server samples itself.
+ */
+export type VideoInput = 'frames' | 'frames-png' | 'url';
+export const VIDEO_INPUTS: readonly VideoInput[] = ['frames', 'frames-png', 'url'];
 
 export interface RemoteEngine {
   pool: EndpointPool;
@@ -61,7 +65,7 @@ function samplingKwargs(plan: SamplingPlan, prompt: PromptFile, input: VideoInpu
   const v = prompt.video;
   if (input === 'url' && plan.rule === 'reward') return { sampling: 'reward' };
   // Frames carry their own timing (the sampled fps); a URL is sampled by the server at the prompt's target rate.
-  const rate = input === 'frames' ? { fps: plan.sample_fps } : v.nframes !== undefined ? { nframes: v.nframes } : { fps: plan.target_fps };
+  const rate = input !== 'url' ? { fps: plan.sample_fps } : v.nframes !== undefined ? { nframes: v.nframes } : { fps: plan.target_fps };
   return {
     ...rate,
     ...(v.max_pixels !== undefined && { max_pixels: v.max_pixels }),
@@ -90,7 +94,7 @@ export async function evaluateVideoRemote(remote: RemoteEngine, videoPath: strin
   const url =
     remote.videoInput === 'url'
       ? pathToFileURL(probe.video.path).href
-      : `data:video/jpeg;base64,${(await encodePlanAsJpeg(probe.video.path, probe.plan, remote.tools, 2, options.signal)).map((b) => b.toString('base64')).join(',')}`;
+      : `data:video/jpeg;base64,${(await encodePlanFrames(probe.video.path, probe.plan, remote.tools, remote.videoInput === 'frames-png' ? 'png' : 'jpeg', options.signal)).map((b) => b.toString('base64')).join(',')}`;
   timing.decode = performance.now() - started;
   const request: ChatCompletionRequest = {
     model: remote.modelName,
