@@ -3,6 +3,7 @@ import { VideoInputError } from '../engine/media/videoInputError';
 import type { CliIo } from './cliIo';
 import { BATCH_HELP, batchCommand } from './batchCommand';
 import { CRITIQUE_HELP, critiqueCommand } from './critiqueCommand';
+import { INPUTS_HELP, inputsCommand } from './inputsCommand';
 import { PARSE_HELP, parseCommand } from './parseCommand';
 import { PROBE_HELP, probeCommand } from './probeCommand';
 import { REPORT_HELP, reportCommand } from './reportCommand';
@@ -24,6 +25,7 @@ Commands:
   batch <dir|glob…> every video × prompt, with results, manifest and summary on disk (resumable)
   report <dir>      statistics, CSV or a single-file HTML report of a results folder
   serve             the local model as an OpenAI-compatible server
+  inputs <video>    dump exactly what the model receives (frames, pixel values, tokens, positions)
 
 Run "cosmos-critic <command> --help" for a command's options.
 Exit codes: 0 success, 1 a video failed (the others are still processed), 2 bad usage.`;
@@ -36,6 +38,7 @@ const COMMANDS: Record<string, { run: (args: string[], io: CliIo) => Promise<num
   serve: { run: serveCommand, help: SERVE_HELP },
   batch: { run: batchCommand, help: BATCH_HELP },
   report: { run: reportCommand, help: REPORT_HELP },
+  inputs: { run: inputsCommand, help: INPUTS_HELP },
 };
 
 function errorLine(err: unknown, file?: string): string {

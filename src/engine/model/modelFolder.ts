@@ -119,7 +119,7 @@ export function graphPath(dir: string, graph: GraphName, precision: Precision): 
 }
 
 /** Reads and checks a model folder (Hugging Face config files + onnx/ graphs) without loading any weights. */
-export function openModelFolder(inputDir: string, precision: Precision = 'fp32'): ModelFolder {
+export function openModelFolder(inputDir: string, precision: Precision = 'fp32', requireGraphs = true): ModelFolder {
   const dir = resolve(inputDir);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new ModelFolderError(`model folder ${dir} does not exist. Set cosmosCritic.modelPath (CLI: --model DIR) to a converted model. ${CONVERT_HINT}`);
@@ -127,12 +127,16 @@ export function openModelFolder(inputDir: string, precision: Precision = 'fp32')
   const [config, generation, preprocessor] = [readJson(dir, 'config.json'), readJson(dir, 'generation_config.json'), readJson(dir, 'preprocessor_config.json')];
   const tokenizerJson = readJson(dir, 'tokenizer.json');
   const tokenizerConfig = readJson(dir, 'tokenizer_config.json');
+  // Newer checkpoints keep the chat template in chat_template.json rather than tokenizer_config.json.
+  if (typeof tokenizerConfig.chat_template !== 'string' && existsSync(join(dir, 'chat_template.json'))) {
+    tokenizerConfig.chat_template = readJson(dir, 'chat_template.json').chat_template;
+  }
   const vision = (config.vision_config ?? {}) as Record<string, unknown>;
   const hiddenSize = num(config, 'hidden_size', 'config.json');
   const heads = num(config, 'num_attention_heads', 'config.json');
   const eos = generation.eos_token_id ?? config.eos_token_id;
   const graphs = Object.fromEntries(GRAPHS.map((g) => [g, graphPath(dir, g, precision)])) as Record<GraphName, string>;
-  for (const path of Object.values(graphs)) {
+  for (const path of requireGraphs ? Object.values(graphs) : []) {
     if (!existsSync(path)) {
       const others = PRECISIONS.filter((p) => p !== precision && existsSync(graphPath(dir, 'decoder_model_merged', p)));
       const alt = others.length ? ` This folder has the ${others.join(', ')} variant${others.length > 1 ? 's' : ''}: set cosmosCritic.precision (CLI: --precision).` : ` ${CONVERT_HINT}`;

@@ -1,6 +1,6 @@
 import type { LocalModel } from './localModel';
-import type { ChatMessage } from './textTokenizer';
-import { ropePositions, type RopePositions } from './mropePositions';
+import type { ChatMessage, TextTokenizer } from './textTokenizer';
+import { ropePositions, type RopePositions, type TimeRule } from './mropePositions';
 
 /** The prompt as the decoder sees it: token ids with the video expanded, embeddings with vision features merged in. */
 export interface PromptSequence {
@@ -24,33 +24,58 @@ export interface VideoFeatures {
  * the vision features.
  */
 export function buildPromptSequence(model: LocalModel, system: string, user: string, video: VideoFeatures): Promise<PromptSequence> {
-  return buildChatSequence(
-    model,
-    [
-      { role: 'system', content: [{ type: 'text', text: system }] },
-      { role: 'user', content: [{ type: 'video' }, { type: 'text', text: user }] },
-    ],
-    video,
-  );
+  return buildChatSequence(model, promptMessages(system, user), video);
 }
 
-/** The same for any conversation holding exactly one video part (as an OpenAI-style request may). */
-export async function buildChatSequence(model: LocalModel, messages: ChatMessage[], video: VideoFeatures): Promise<PromptSequence> {
-  const { videoTokenId, hiddenSize, spatialMergeSize, tokensPerSecond } = model.config;
-  const text = model.tokenizer.renderChat(messages);
-  const rendered = model.tokenizer.encode(text);
+/** The prompt's token ids with the video expanded to one pad per vision feature, and their M-RoPE positions. */
+export interface PromptTokens {
+  /** The chat text as the model's template renders it (one video placeholder). */
+  text: string;
+  ids: number[];
+  positions: RopePositions;
+  videoStart: number;
+  videoTokens: number;
+}
+
+export interface TokenSettings {
+  videoTokenId: number;
+  spatialMergeSize: number;
+  tokensPerSecond: number;
+  timeRule: TimeRule;
+}
+
+/** The messages of one job: the system text, then the user turn with the video before the text, as NVIDIA's scripts send them. */
+export function promptMessages(system: string, user: string): ChatMessage[] {
+  return [
+    { role: 'system', content: [{ type: 'text', text: system }] },
+    { role: 'user', content: [{ type: 'video' }, { type: 'text', text: user }] },
+  ];
+}
+
+/** Renders the chat and expands the single `<|video_pad|>` as the Hugging Face processor does. No model weights needed. */
+export function promptTokens(tokenizer: TextTokenizer, settings: TokenSettings, messages: ChatMessage[], grid: readonly [number, number, number], secondPerGridT: number): PromptTokens {
+  const { videoTokenId, spatialMergeSize, tokensPerSecond, timeRule } = settings;
+  const text = tokenizer.renderChat(messages);
+  const rendered = tokenizer.encode(text);
   const padAt = rendered.indexOf(videoTokenId);
   if (padAt < 0 || rendered.indexOf(videoTokenId, padAt + 1) >= 0) {
     throw new Error('the chat template must render exactly one video placeholder (<|vision_start|><|video_pad|><|vision_end|>)');
   }
-  const [t, h, w] = video.grid;
+  const [t, h, w] = grid;
   const mergedH = h / spatialMergeSize;
   const mergedW = w / spatialMergeSize;
   const videoTokens = t * mergedH * mergedW;
-  if (video.features.length !== videoTokens * hiddenSize) throw new Error(`vision features hold ${video.features.length / hiddenSize} tokens, the grid needs ${videoTokens}`);
   const ids = [...rendered.slice(0, padAt), ...new Array<number>(videoTokens).fill(videoTokenId), ...rendered.slice(padAt + 1)];
-  const embeds = await model.embedTokens(ids);
-  embeds.set(video.features, padAt * hiddenSize);
-  const positions = ropePositions(ids.length, { start: padAt, t, h: mergedH, w: mergedW, secondPerGridT: video.secondPerGridT, tokensPerSecond, timeRule: model.timeRule });
-  return { ids, embeds, positions, videoStart: padAt, videoTokens };
+  const positions = ropePositions(ids.length, { start: padAt, t, h: mergedH, w: mergedW, secondPerGridT, tokensPerSecond, timeRule });
+  return { text, ids, positions, videoStart: padAt, videoTokens };
+}
+
+/** The same for any conversation holding exactly one video part (as an OpenAI-style request may). */
+export async function buildChatSequence(model: LocalModel, messages: ChatMessage[], video: VideoFeatures): Promise<PromptSequence> {
+  const { hiddenSize } = model.config;
+  const tokens = promptTokens(model.tokenizer, { ...model.config, timeRule: model.timeRule }, messages, video.grid, video.secondPerGridT);
+  if (video.features.length !== tokens.videoTokens * hiddenSize) throw new Error(`vision features hold ${video.features.length / hiddenSize} tokens, the grid needs ${tokens.videoTokens}`);
+  const embeds = await model.embedTokens(tokens.ids);
+  embeds.set(video.features, tokens.videoStart * hiddenSize);
+  return { ids: tokens.ids, embeds, positions: tokens.positions, videoStart: tokens.videoStart, videoTokens: tokens.videoTokens };
 }
