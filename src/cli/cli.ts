@@ -5,6 +5,7 @@ import { BATCH_HELP, batchCommand } from './batchCommand';
 import { CRITIQUE_HELP, critiqueCommand } from './critiqueCommand';
 import { INPUTS_HELP, inputsCommand } from './inputsCommand';
 import { PARSE_HELP, parseCommand } from './parseCommand';
+import { PROMPT_HELP, promptCommand } from './promptCommand';
 import { PROBE_HELP, probeCommand } from './probeCommand';
 import { REPORT_HELP, reportCommand } from './reportCommand';
 import { SCORE_HELP, scoreCommand } from './scoreCommand';
@@ -26,6 +27,7 @@ Commands:
   report <dir>      statistics, CSV or a single-file HTML report of a results folder
   serve             the local model as an OpenAI-compatible server
   inputs <video>    dump exactly what the model receives (frames, pixel values, tokens, positions)
+  prompt import F   NVIDIA's prompt files (critic YAML, reward script, text) → *.prompt.md, verbatim
 
 Run "cosmos-critic <command> --help" for a command's options.
 Exit codes: 0 success, 1 a video failed (the others are still processed), 2 bad usage.`;
@@ -39,6 +41,7 @@ const COMMANDS: Record<string, { run: (args: string[], io: CliIo) => Promise<num
   batch: { run: batchCommand, help: BATCH_HELP },
   report: { run: reportCommand, help: REPORT_HELP },
   inputs: { run: inputsCommand, help: INPUTS_HELP },
+  prompt: { run: promptCommand, help: PROMPT_HELP },
 };
 
 function errorLine(err: unknown, file?: string): string {

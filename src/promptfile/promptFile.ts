@@ -60,7 +60,7 @@ export function parsePromptFile(text: string, path: string | null): PromptFile {
   if (error) throw new PromptFileError(file, `line ${error.range.start.line + 1}: ${error.message}`);
 
   const meta = frontMatterData(source.frontMatter);
-  const section = (name: string) => source.sections.filter((s) => s.name === name).at(-1)?.text ?? '';
+  const sectionOf = (name: string) => source.sections.filter((s) => s.name === name).at(-1);
   const video = record(meta.video);
   const generation = record(meta.generation);
   const prompt: PromptFile = {
@@ -79,8 +79,12 @@ export function parsePromptFile(text: string, path: string | null): PromptFile {
     sha256: promptHash(text),
     path,
   };
-  prompt.system = renderTemplate(section('system'), prompt);
-  prompt.user = renderTemplate(section('user'), prompt);
+  const render = (name: string) => {
+    const found = sectionOf(name);
+    return found?.verbatim ? found.text : renderTemplate(found?.text ?? '', prompt);
+  };
+  prompt.system = render('system');
+  prompt.user = render('user');
   return prompt;
 }
 

@@ -22,8 +22,14 @@ export interface Section {
   /** Offsets of the section's text, from after the heading to the next heading or the end. */
   contentStart: number;
   contentEnd: number;
-  /** The text, trimmed, as the engine sends it (before variables are filled in). */
+  /**
+   * The text as the engine sends it (before variables are filled in). An ordinary section is trimmed: blank lines
+   * and spaces at either end, and so its final line break, are layout, not text. A verbatim section (its content a
+   * block fenced by four or more backticks with the info word `verbatim`) is every byte between the fence lines,
+   * a final line break included when there is an empty line before the closing fence; its `{{…}}` are left as they are.
+   */
   text: string;
+  verbatim: boolean;
 }
 
 /** A `{{name}}` placeholder in the system or user text. */
@@ -45,8 +51,7 @@ export interface PromptSource {
 }
 
 const DELIMITER = /^---[ \t]*$/;
-// A section starts at `## name` where name is one word; `### …` and multi-word headings stay text.
-const HEADING = /^##[ \t]+(\w+)[ \t]*$/gm;
+// A section starts at `## name` where name is one word; `### …`, multi-word headings and lines inside a verbatim block stay text.
 const VARIABLE = /\{\{\s*(\w+)\s*\}\}/g;
 
 export function readPromptSource(text: string): PromptSource {
@@ -56,7 +61,7 @@ export function readPromptSource(text: string): PromptSource {
   const sections = readSections(text, bodyStart);
   const variables: VariableUse[] = [];
   for (const section of sections) {
-    if (section.name !== 'system' && section.name !== 'user') continue;
+    if ((section.name !== 'system' && section.name !== 'user') || section.verbatim) continue;
     const content = text.slice(section.contentStart, section.contentEnd);
     for (const match of content.matchAll(VARIABLE)) {
       const start = section.contentStart + match.index;
@@ -88,16 +93,58 @@ function readFrontMatter(text: string, lines: LineIndex): FrontMatter | null {
   return { start, end, openLine: 0, closeLine, yaml };
 }
 
+const HEADING_LINE = /^##[ \t]+(\w+)[ \t]*\r?$/;
+const VERBATIM_OPEN = /^(`{4,})verbatim[ \t]*\r?$/;
+
+/** Lines of the body with their offsets (each line without its `\n`). */
+function* linesFrom(text: string, start: number): Generator<{ start: number; end: number; line: string }> {
+  let at = start;
+  while (at < text.length) {
+    const nl = text.indexOf('\n', at);
+    const end = nl < 0 ? text.length : nl;
+    yield { start: at, end, line: text.slice(at, end) };
+    at = end + 1;
+  }
+}
+
 function readSections(text: string, bodyStart: number): Section[] {
-  const body = text.slice(bodyStart);
-  const headings = [...body.matchAll(HEADING)];
-  return headings.map((match, i) => {
-    const headingStart = bodyStart + match.index;
-    const headingEnd = headingStart + match[0].length;
-    const next = headings[i + 1];
-    const contentEnd = next ? bodyStart + next.index : text.length;
-    return { name: match[1]!.toLowerCase(), headingStart, headingEnd, contentStart: headingEnd, contentEnd, text: text.slice(headingEnd, contentEnd).trim() };
-  });
+  const sections: Section[] = [];
+  let current: Section | null = null;
+  // Inside a verbatim block: the closing fence and where the text starts; headings there are text.
+  let fence: { close: string; textStart: number } | null = null;
+  let sawContent = false;
+  const finish = (end: number) => {
+    if (current && !current.verbatim) current.text = text.slice(current.contentStart, end).trim();
+    if (current) current.contentEnd = end;
+  };
+  for (const { start, end, line } of linesFrom(text, bodyStart)) {
+    if (fence && current) {
+      if (line.replace(/[ \t]*\r?$/, '') === fence.close) {
+        current.text = text.slice(fence.textStart, Math.max(fence.textStart, start - 1));
+        fence = null;
+      }
+      continue;
+    }
+    const heading = HEADING_LINE.exec(line);
+    if (heading) {
+      finish(start);
+      current = { name: heading[1]!.toLowerCase(), headingStart: start, headingEnd: start + heading[0].replace(/\r$/, '').length, contentStart: 0, contentEnd: 0, text: '', verbatim: false };
+      current.contentStart = current.headingEnd;
+      sections.push(current);
+      sawContent = false;
+      continue;
+    }
+    if (!current || line.trim() === '') continue;
+    const open = sawContent ? null : VERBATIM_OPEN.exec(line);
+    sawContent = true;
+    if (open) {
+      current.verbatim = true;
+      fence = { close: open[1]!, textStart: Math.min(end + 1, text.length) };
+    }
+  }
+  if (fence && current) current.text = text.slice(fence.textStart);
+  finish(text.length);
+  return sections;
 }
 
 /** The pair at a key path such as ['video', 'fps'], if every step is a map. */
