@@ -3,6 +3,7 @@ import { registerBatchFeatures } from './batch/registerBatchFeatures';
 import { CriticClient } from './criticClient';
 import { disposeOutputLog, outputLog } from './outputLog';
 import { PlayerPanel } from './playerPanel';
+import { registerImportPrompt } from './importPromptFile';
 import { registerNewPromptFile } from './newPromptFile';
 import { probeVideos } from './probeVideo';
 import { registerPromptTools } from './promptTools';
@@ -57,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerVideoCommands(jobs),
     ...registerPromptTools(context, client),
     registerNewPromptFile(context.extensionUri),
+    registerImportPrompt(),
     vscode.commands.registerCommand(SHOW_LOG_COMMAND, () => outputLog().show(true)),
     PlayerPanel.registerSerializer(jobs.jobHost),
     startWithPromptFiles(client),
