@@ -25,7 +25,13 @@ describe('the shipped prompt library', () => {
       assert.deepEqual(validatePromptFile(text, { exists: () => false, recordedHashes: () => [] }), []);
       const prompt = parsePromptFile(text, name);
       assert.equal(prompt.id, name.replace('.prompt.md', ''));
-      assert.equal(prompt.version, 1);
+      // Critic prompts went to version 2 when they gained the timestamp overlay.
+      assert.equal(prompt.version, prompt.mode === 'critic' ? 2 : 1);
+      if (prompt.mode === 'critic') {
+        assert.equal(prompt.video.timestamps, 'overlay', 'prompts that ask for times show the model each frame\'s time');
+        assert.match(prompt.user, /timestamp of each frame is embedded at the bottom of the video/);
+      }
+      assert.match(text, /^# The wording of this prompt is Cosmos Critic's own/m, 'the header says the wording is ours');
       assert.ok(prompt.system.length > 100 && prompt.user.length > 0);
       assert.doesNotMatch(prompt.system + prompt.user, /\{\{/, 'every variable is filled in');
       assert.deepEqual(prompt.ignore, Object.keys(IGNORE_CATEGORIES), 'all non-physical categories are ignored');
@@ -42,7 +48,7 @@ describe('the shipped prompt library', () => {
 
   it("keeps critic-detailed on NVIDIA's video-critic settings", () => {
     const critic = parsePromptFile(read('critic-detailed.prompt.md'), null);
-    assert.deepEqual(critic.video, { rule: 'fps', fps: 16, total_pixels: 8192 * 28 * 28 });
+    assert.deepEqual(critic.video, { rule: 'fps', fps: 16, total_pixels: 8192 * 28 * 28, timestamps: 'overlay' });
     assert.deepEqual(critic.generation, { ...NVIDIA_CRITIC, max_new_tokens: 4096 });
     assert.equal(critic.trials, 4);
   });
@@ -63,7 +69,7 @@ describe('the shipped prompt library', () => {
       }
       assert.match(prompt.system, /seconds/);
       assert.match(prompt.system, /lighting/i, 'says in its text what it ignores');
-      assert.equal(prompt.user, 'Does the video contain any anomalies or artifacts?');
+      assert.equal(prompt.user, 'The timestamp of each frame is embedded at the bottom of the video.\nDoes the video contain any anomalies or artifacts?');
       assert.equal(prompt.trials, 4);
       assert.deepEqual({ ...prompt.generation, max_new_tokens: undefined }, { ...NVIDIA_CRITIC, max_new_tokens: undefined });
     });
