@@ -123,6 +123,7 @@ Q4_BLOCK_SIZE = 32
 REQUIRED_FILES = ("config.json", "preprocessor_config.json", "tokenizer.json", "tokenizer_config.json")
 OPTIONAL_FILES = (
     "generation_config.json",
+    "video_preprocessor_config.json",
     "chat_template.json",
     "chat_template.jinja",
     "special_tokens_map.json",
@@ -1081,6 +1082,37 @@ def copy_model_files(source: Path, target: Path) -> None:
         log("  warning: the checkpoint has no generation_config.json; wrote one with its token ids only")
 
 
+def _version_tuple(text: str) -> tuple[int, int] | None:
+    parts = text.split(".")
+    try:
+        return int(parts[0]), int(parts[1])
+    except (IndexError, ValueError):
+        return None
+
+
+def time_rule_of(config: dict, chosen: str | None) -> tuple[str, str]:
+    """The M-RoPE time rule to record: given with --time-rule, else from the transformers release that saved the checkpoint.
+
+    transformers 4.52-5.17 cast second_per_grid_t to an integer before multiplying (every temporal position 0 when
+    frames are sampled faster than 2 fps); 4.49-4.51, >= 5.18 and vLLM multiply as floats."""
+    if chosen:
+        return chosen, "set with --time-rule when converting"
+    saved = config.get("transformers_version")
+    version = _version_tuple(saved) if isinstance(saved, str) else None
+    if version is None:
+        return "float", "config.json does not say which transformers release saved the checkpoint; float, as vLLM computes it"
+    if (4, 52) <= version < (5, 18):
+        return "truncate", f"the checkpoint was saved by transformers {saved}, whose get_rope_index casts second_per_grid_t to an integer"
+    return "float", f"the checkpoint was saved by transformers {saved}, whose get_rope_index multiplies second_per_grid_t as a float"
+
+
+def write_model_notes(target: Path, config: dict, chosen: str | None) -> None:
+    rule, reason = time_rule_of(config, chosen)
+    notes = {"time_rule": rule, "time_rule_reason": reason}
+    (target / "cosmos_critic.json").write_text(json.dumps(notes, indent=2) + "\n", encoding="utf-8")
+    log(f"  cosmos_critic.json: time rule {rule} ({reason})")
+
+
 def available_ram() -> int | None:
     try:
         for line in Path("/proc/meminfo").read_text().splitlines():
@@ -1314,6 +1346,7 @@ def convert(args, precisions: Sequence[str], device: torch.device, checkpoint: P
         onnx_dir.mkdir()
         raw_dir = work / "_raw"
         copy_model_files(checkpoint, work)
+        write_model_notes(work, raw_config, args.time_rule)
 
         model = load_hf_model(checkpoint, device)
         dims = model_dims(model, raw_config)
@@ -1693,6 +1726,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--q4-lm-head", action="store_true", help="also quantise the LM head in the q4 decoder")
     parser.add_argument("--q4-accuracy-level", type=int, choices=(1, 2, 3, 4), help="MatMulNBits accuracy_level (CPU compute type)")
     parser.add_argument("--keep-temp", action="store_true", help="keep the unfinished work folder after a failure")
+    parser.add_argument(
+        "--time-rule",
+        choices=("float", "truncate"),
+        help="M-RoPE time rule to record in cosmos_critic.json (default: from the transformers release that saved the checkpoint)",
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     args = parser.parse_args(argv)
     if not 14 <= args.opset <= 20:

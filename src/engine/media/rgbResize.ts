@@ -19,13 +19,13 @@ export interface RgbImage {
   data: Uint8Array;
 }
 
-interface Taps {
+interface Taps<W extends Float32Array | Int32Array> {
   /** First input index of each output's window. */
   start: Int32Array;
   /** Window length of each output. */
   count: Int32Array;
   /** `maxTaps` weights per output (unused tail is 0). */
-  weights: Float32Array | Int32Array;
+  weights: W;
   maxTaps: number;
 }
 
@@ -61,7 +61,7 @@ function keysCubicF64(x: number): number {
 }
 
 /** torch `_compute_indices_min_size_weights_aa` for bicubic, in float32. */
-function torchTaps(inSize: number, outSize: number): Taps {
+function torchTaps(inSize: number, outSize: number): Taps<Float32Array> {
   const scale = f32(inSize / outSize);
   const support = scale >= 1 ? f32(2 * scale) : 2;
   const invScale = scale >= 1 ? f32(1 / scale) : 1;
@@ -89,7 +89,7 @@ function torchTaps(inSize: number, outSize: number): Taps {
 const PRECISION_BITS = 32 - 8 - 2;
 
 /** Pillow `precompute_coeffs` + `normalize_coeffs_8bpc` for BICUBIC. */
-function pillowTaps(inSize: number, outSize: number): Taps {
+function pillowTaps(inSize: number, outSize: number): Taps<Int32Array> {
   const scale = inSize / outSize;
   const filterScale = Math.max(scale, 1);
   const support = 2 * filterScale;
@@ -137,21 +137,25 @@ function resizeTorch(src: RgbImage, outW: number, outH: number): Uint8Array {
     mid = Float32Array.from(data);
   } else {
     const tx = torchTaps(inW, outW);
+    const weights = tx.weights;
+    const starts = tx.start;
+    const counts = tx.count;
+    const maxTaps = tx.maxTaps;
     mid = new Float32Array(inH * outW * 3);
     for (let y = 0; y < inH; y++) {
       const row = y * inW * 3;
       const outRow = y * outW * 3;
       for (let x = 0; x < outW; x++) {
-        const base = x * tx.maxTaps;
-        const n = tx.count[x]!;
-        let p = row + tx.start[x]! * 3;
-        let w = tx.weights[base]!;
+        const base = x * maxTaps;
+        const n = counts[x]!;
+        let p = row + starts[x]! * 3;
+        let w = weights[base]!;
         let r = f32(data[p]! * w);
         let g = f32(data[p + 1]! * w);
         let b = f32(data[p + 2]! * w);
         for (let k = 1; k < n; k++) {
           p += 3;
-          w = tx.weights[base + k]!;
+          w = weights[base + k]!;
           r = f32(r + f32(data[p]! * w));
           g = f32(g + f32(data[p + 1]! * w));
           b = f32(b + f32(data[p + 2]! * w));
@@ -169,20 +173,22 @@ function resizeTorch(src: RgbImage, outW: number, outH: number): Uint8Array {
     return out;
   }
   const ty = torchTaps(inH, outH);
+  const weights = ty.weights;
+  // Row by row over the window: each tap scales a whole input row into the float32 accumulator row.
+  const acc = new Float32Array(stride);
   for (let y = 0; y < outH; y++) {
     const base = y * ty.maxTaps;
     const n = ty.count[y]!;
     const first = ty.start[y]! * stride;
-    const outRow = y * stride;
-    for (let i = 0; i < stride; i++) {
-      let p = first + i;
-      let acc = f32(mid[p]! * ty.weights[base]!);
-      for (let k = 1; k < n; k++) {
-        p += stride;
-        acc = f32(acc + f32(mid[p]! * ty.weights[base + k]!));
-      }
-      out[outRow + i] = roundHalfEven255(Math.min(255, Math.max(0, acc)));
+    let w = weights[base]!;
+    for (let i = 0; i < stride; i++) acc[i] = mid[first + i]! * w;
+    for (let k = 1; k < n; k++) {
+      w = weights[base + k]!;
+      const row = first + k * stride;
+      for (let i = 0; i < stride; i++) acc[i] = acc[i]! + f32(mid[row + i]! * w);
     }
+    const outRow = y * stride;
+    for (let i = 0; i < stride; i++) out[outRow + i] = roundHalfEven255(Math.min(255, Math.max(0, acc[i]!)));
   }
   return out;
 }
@@ -195,19 +201,23 @@ function resizePillow(src: RgbImage, outW: number, outH: number): Uint8Array {
     mid = data;
   } else {
     const tx = pillowTaps(inW, outW);
+    const weights = tx.weights;
+    const starts = tx.start;
+    const counts = tx.count;
+    const maxTaps = tx.maxTaps;
     mid = new Uint8Array(inH * outW * 3);
     for (let y = 0; y < inH; y++) {
       const row = y * inW * 3;
       const outRow = y * outW * 3;
       for (let x = 0; x < outW; x++) {
-        const base = x * tx.maxTaps;
-        const n = tx.count[x]!;
-        let p = row + tx.start[x]! * 3;
+        const base = x * maxTaps;
+        const n = counts[x]!;
+        let p = row + starts[x]! * 3;
         let r = half;
         let g = half;
         let b = half;
         for (let k = 0; k < n; k++, p += 3) {
-          const w = tx.weights[base + k]!;
+          const w = weights[base + k]!;
           r += data[p]! * w;
           g += data[p + 1]! * w;
           b += data[p + 2]! * w;
@@ -222,17 +232,20 @@ function resizePillow(src: RgbImage, outW: number, outH: number): Uint8Array {
   const out = new Uint8Array(outH * outW * 3);
   const stride = outW * 3;
   const ty = pillowTaps(inH, outH);
+  const weights = ty.weights;
+  const acc = new Int32Array(stride);
   for (let y = 0; y < outH; y++) {
     const base = y * ty.maxTaps;
     const n = ty.count[y]!;
     const first = ty.start[y]! * stride;
-    const outRow = y * stride;
-    for (let i = 0; i < stride; i++) {
-      let p = first + i;
-      let acc = half;
-      for (let k = 0; k < n; k++, p += stride) acc += mid[p]! * ty.weights[base + k]!;
-      out[outRow + i] = clip8(acc);
+    acc.fill(half);
+    for (let k = 0; k < n; k++) {
+      const w = weights[base + k]!;
+      const row = first + k * stride;
+      for (let i = 0; i < stride; i++) acc[i] = acc[i]! + mid[row + i]! * w;
     }
+    const outRow = y * stride;
+    for (let i = 0; i < stride; i++) out[outRow + i] = clip8(acc[i]!);
   }
   return out;
 }
