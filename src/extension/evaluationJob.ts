@@ -55,7 +55,16 @@ export function requestThumbnails(host: JobHost, video: vscode.Uri, result: Crit
   if (result.sampling.frame_times_s.length === 0) return;
   const cancel = new vscode.CancellationTokenSource();
   host.critic
-    .request(ThumbnailsRequest, { path: video.fsPath, frameTimes: result.sampling.frame_times_s, outDir: thumbnailFolder(host).fsPath }, cancel.token)
+    .request(
+      ThumbnailsRequest,
+      {
+        path: video.fsPath,
+        frameTimes: result.sampling.frame_times_s,
+        outDir: thumbnailFolder(host).fsPath,
+        ...(result.sampling.band_height ? { overlay: { frameWidth: result.sampling.width, bandHeight: result.sampling.band_height } } : {}),
+      },
+      cancel.token,
+    )
     .then((outcome) => {
       if (!outcome.ok) {
         outputLog().warn(`thumbnails ${video.fsPath}: ${outcome.error.message}`);

@@ -43,7 +43,11 @@ export function createThumbnailsHandler(getOptions: () => CriticServerOptions) {
       // Several times can show the same frame; each frame is decoded once.
       const indices = [...new Set(wanted.map((w) => w.index))].sort((a, b) => a - b);
       const outDir = params.outDir || join(options.cacheDir || defaultCacheDir(), 'thumbnails');
-      const made = await frameThumbnails(file, { frame_indices: indices, frame_times_s: indices.map(timeOf) }, tools, outDir, signal);
+      const overlay = params.overlay;
+      if (overlay && !(Number.isInteger(overlay.frameWidth) && overlay.frameWidth >= 28 && overlay.frameWidth <= 16384 && Number.isInteger(overlay.bandHeight) && overlay.bandHeight >= 1 && overlay.bandHeight <= 256)) {
+        return { ok: false, error: { file, message: `${file}: overlay needs frameWidth 28–16384 and bandHeight 1–256 (whole pixels)` } };
+      }
+      const made = await frameThumbnails(file, { frame_indices: indices, frame_times_s: indices.map(timeOf) }, tools, outDir, signal, overlay);
       const pathOf = new Map(made.thumbnails.map((t) => [t.index, t.path]));
       return { ok: true, cached: made.cached, thumbnails: wanted.map((w) => ({ index: w.index, time_s: w.time_s, path: pathOf.get(w.index)! })) };
     } catch (err) {

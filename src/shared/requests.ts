@@ -100,6 +100,8 @@ export interface ThumbnailsParams {
   frameIndices?: number[];
   /** Folder for thumbnails; default `<cacheDir>/thumbnails`. */
   outDir?: string;
+  /** Draw the timestamp band the model saw, scaled from a frame `frameWidth` wide with a `bandHeight`-row band. */
+  overlay?: { frameWidth: number; bandHeight: number };
 }
 
 export interface FrameThumbnail {

@@ -34,6 +34,9 @@ export interface ResultModel {
 }
 
 export interface ResultSampling {
+  /** `overlay` when each frame's time was drawn on a band of `band_height` rows under it. */
+  timestamps?: 'overlay';
+  band_height?: number;
   rule: 'fps' | 'reward';
   fps: number;
   frames: number;

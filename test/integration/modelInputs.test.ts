@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { dumpModelInputs, type InputsJson } from '../../src/engine/inputs/modelInputs';
+import { execFileSync } from 'node:child_process';
 import { decodeFrames } from '../../src/engine/media/frameDecoder';
+import { frameThumbnails } from '../../src/engine/media/frameThumbnails';
 import { locateFfmpeg } from '../../src/engine/media/ffmpegTools';
 import { probeVideo } from '../../src/engine/media/probeVideo';
 import { frameSizeWithin, TIMESTAMP_BAND_HEIGHT } from '../../src/engine/media/samplingPlan';
@@ -79,6 +81,23 @@ describe('timestamp overlay', () => {
     assert.equal(banded.width % 28, 0);
     assert.equal(banded.height % 28, 0);
     assert.ok(banded.width * banded.height < budget);
+  });
+});
+
+describe('frame strip with the overlay', () => {
+  it('thumbnails gain the band the model saw, scaled', async () => {
+    const times = { frame_indices: [0, 7], frame_times_s: [0, 0.28] };
+    const plain = await frameThumbnails(BARS, times, tools, join(scratch, 'thumbs'));
+    const banded = await frameThumbnails(BARS, times, tools, join(scratch, 'thumbs'), undefined, { frameWidth: 1008, bandHeight: 28 });
+    const dims = (file: string) => {
+      const out = execFileSync(tools.ffprobe, ['-v', 'error', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', file]).toString().trim();
+      return out.split(',').map(Number);
+    };
+    const [pw, ph] = dims(plain.thumbnails[0]!.path);
+    const [bw, bh] = dims(banded.thumbnails[0]!.path);
+    assert.equal(bw, pw);
+    assert.ok(bh! > ph! + 2, `band added: ${ph} → ${bh}`);
+    assert.notEqual(banded.thumbnails[0]!.path, plain.thumbnails[0]!.path, 'cached apart from the plain strip');
   });
 });
 

@@ -4,6 +4,7 @@ import { sha256OfFile, sha256OfText } from '../store/fileHash';
 import { samplingFilter } from './frameDecoder';
 import type { FfmpegTools } from './ffmpegTools';
 import { runProcess } from './runProcess';
+import { thumbnailBandFilter, timestampFontDir, timestampLabel } from './timestampBand';
 
 /** Bump when the thumbnails' encoding changes. */
 const THUMBNAILS_VERSION = 'thumbnails/1';
@@ -82,10 +83,11 @@ export async function frameThumbnails(
   tools: FfmpegTools,
   outDir: string,
   signal?: AbortSignal,
+  overlay?: { frameWidth: number; bandHeight: number },
 ): Promise<ThumbnailsResult> {
   checkFrames(frames);
   const count = frames.frame_indices.length;
-  const key = sha256OfText(THUMBNAILS_VERSION, await sha256OfFile(path), JSON.stringify(frames.frame_indices), String(THUMBNAIL_WIDTH));
+  const key = sha256OfText(THUMBNAILS_VERSION, await sha256OfFile(path), JSON.stringify(frames.frame_indices), String(THUMBNAIL_WIDTH), JSON.stringify(overlay ?? null));
   const dir = join(outDir, key);
   const thumbnails = frames.frame_indices.map((index, position) => ({
     position,
@@ -98,12 +100,14 @@ export async function frameThumbnails(
   const tmp = `${dir}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;
   await mkdir(tmp, { recursive: true });
   try {
-    const filter = samplingFilter({ frame_indices: [...frames.frame_indices], width: THUMBNAIL_WIDTH, height: -2 });
+    const scaled = samplingFilter({ frame_indices: [...frames.frame_indices], width: THUMBNAIL_WIDTH, height: -2 });
+    const filter = overlay ? `${scaled},${thumbnailBandFilter(frames.frame_times_s.map(timestampLabel), THUMBNAIL_WIDTH / overlay.frameWidth, overlay.bandHeight)}` : scaled;
     const run = await runProcess(
       tools.ffmpeg,
       ['-nostdin', '-hide_banner', '-v', 'error', '-i', path, '-map', '0:v:0', '-an', '-sn', '-dn', '-vf', filter,
         '-fps_mode', 'passthrough', '-frames:v', String(count), '-q:v', '5', '-f', 'image2', join(tmp, '%04d.jpg')],
       signal,
+      overlay ? timestampFontDir() : undefined,
     );
     signal?.throwIfAborted();
     const made = (await readdir(tmp)).filter((f) => f.endsWith('.jpg')).sort();

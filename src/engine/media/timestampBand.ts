@@ -24,6 +24,25 @@ export class TimestampOverlayError extends Error {
   }
 }
 
+/** sendcmd + drawtext that write one label per frame, centred in the frame's half of a band at the bottom. */
+function labelFilter(labels: readonly string[], fontSize: number, bandTop: string, bandHeight: number): string {
+  if (labels.some((l) => !/^[0-9.]+s$/.test(l))) throw new RangeError(`timestamp labels must look like 1.25s: ${labels.join(', ')}`);
+  const commands = labels.map((label, i) => `${i} drawtext reinit text=${label}`).join(';');
+  const x = `max(0\\,min(mod(n\\,${POSITIONS})*trunc(W/${POSITIONS})+trunc(trunc(W/${POSITIONS})/2)-trunc(tw/2)\\,W-tw))`;
+  return `sendcmd=c='${commands}',drawtext=fontfile=${TIMESTAMP_FONT_FILE}:fontsize=${fontSize}:fontcolor=white:text=0:x=${x}:y=${bandTop}+trunc((${bandHeight}-th)/2)`;
+}
+
+/**
+ * The band under a thumbnail, scaled by `scale` from the model's frame: padded below the picture, labels drawn as
+ * in the model's frames. For a filter chain whose frames are numbered from 0 in order (after a select); run ffmpeg
+ * in timestampFontDir().
+ */
+export function thumbnailBandFilter(labels: readonly string[], scale: number, bandHeight: number): string {
+  const band = Math.max(8, Math.round(bandHeight * scale));
+  const font = Math.max(6, Math.round(TIMESTAMP_FONT_SIZE * scale));
+  return `setpts=N/TB,pad=iw:ih+${band}:0:0:black,${labelFilter(labels, font, `H-${band}`, band)}`;
+}
+
 /**
  * Renders one band per label (8-bit coverage, `height` rows of `width` bytes; 0 = black, 255 = white text), one
  * ffmpeg run for all of them: a black clip with one frame per label, each frame's text set by `sendcmd`. The text is
@@ -31,11 +50,7 @@ export class TimestampOverlayError extends Error {
  */
 export async function renderTimestampBands(labels: readonly string[], width: number, height: number, tools: FfmpegTools, signal?: AbortSignal): Promise<Uint8Array[]> {
   if (labels.length === 0) return [];
-  if (labels.some((l) => !/^[0-9.]+s$/.test(l))) throw new RangeError(`timestamp labels must look like 1.25s: ${labels.join(', ')}`);
-  const commands = labels.map((label, i) => `${i} drawtext reinit text=${label}`).join(';');
-  const half = Math.trunc(width / POSITIONS);
-  const x = `max(0\\,min(mod(n\\,${POSITIONS})*${half}+${Math.trunc(half / 2)}-trunc(tw/2)\\,W-tw))`;
-  const filter = `sendcmd=c='${commands}',drawtext=fontfile=${TIMESTAMP_FONT_FILE}:fontsize=${TIMESTAMP_FONT_SIZE}:fontcolor=white:text=0:x=${x}:y=trunc((H-th)/2)`;
+  const filter = labelFilter(labels, TIMESTAMP_FONT_SIZE, '0', height);
   const fontDir = timestampFontDir();
   if (!existsSync(join(fontDir, TIMESTAMP_FONT_FILE))) throw new TimestampOverlayError(`the font ${join(fontDir, TIMESTAMP_FONT_FILE)} is missing (reinstall Cosmos Critic)`);
   const args = ['-nostdin', '-hide_banner', '-v', 'error', '-f', 'lavfi', '-i', `color=c=black:s=${width}x${height}:r=1:d=${labels.length}`, '-vf', filter, '-frames:v', String(labels.length), '-pix_fmt', 'gray', '-f', 'rawvideo', '-'];
