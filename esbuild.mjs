@@ -22,6 +22,8 @@ const node = {
 const builds = [
   { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { server: 'src/server/server.ts' }, outdir: 'dist' },
+  // Worker thread of the frame resizer: loaded by the CLI and server bundles from beside them.
+  { ...node, entryPoints: { resizeWorker: 'src/engine/media/resizeWorker.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'src/cli/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' }, define: { PACKAGE_VERSION: JSON.stringify(version) } },
   {
     bundle: true,

@@ -1,8 +1,9 @@
 import type { SamplingPlan } from '../../shared/video';
 import { startFfmpeg } from './ffmpegCommand';
 import type { FfmpegTools } from './ffmpegTools';
-import { resizeRgb } from './rgbResize';
-import { renderTimestampBands, timestampLabel, withBand } from './timestampBand';
+import { modelFrame } from './modelFrame';
+import { resizePool } from './resizePool';
+import { renderTimestampBands, timestampLabel } from './timestampBand';
 
 /** One sampled frame: packed RGB24, `height` rows of `width * 3` bytes. */
 export interface RgbFrame {
@@ -71,22 +72,6 @@ export const FULL_RGB_OUTPUT_OPTIONS = (frameIndices: readonly number[]): string
 ];
 
 /**
- * One decoded frame as the model sees it: resized from full-size RGB with the rule's kernel, the timestamp band
- * under it, and the processor's own resize when the checkpoint's pixel bounds change the size.
- */
-export function modelFrame(full: Uint8Array, plan: SamplingPlan, band?: Uint8Array): Uint8Array {
-  let data = resizeRgb({ width: plan.source_width, height: plan.source_height, data: full }, plan.resized_width, plan.resized_height, plan.resize_kernel);
-  let height = plan.resized_height;
-  if (plan.band_height > 0) {
-    if (!band) throw new Error('the plan has a timestamp band but no band was rendered');
-    data = withBand(data, plan.resized_width, height, band, plan.band_height);
-    height += plan.band_height;
-  }
-  if (plan.width !== plan.resized_width || plan.height !== height) data = resizeRgb({ width: plan.resized_width, height, data }, plan.width, plan.height, 'torchvision');
-  return data;
-}
-
-/**
  * Decodes the plan's frames to RGB at full size and turns each into the frame the model sees, one frame at a time. Memory stays at a frame or two
  * whatever the video's length: the pipe applies backpressure while the caller works on a frame.
  * Plan indices are strictly increasing, so the n-th frame out of ffmpeg is the plan's n-th.
@@ -113,27 +98,42 @@ export async function* decodeFrames(
     height: plan.height,
     data,
   });
+  const pool = resizePool();
+  // Frames being resized (in order); a worker pool keeps a few in flight while ffmpeg decodes the next.
+  const inFlight: { position: number; data: Promise<Uint8Array> }[] = [];
+  const depth = pool ? pool.size + 1 : 0;
+  let decoded = 0;
+  const emit = async (item: { position: number; data: Promise<Uint8Array> }): Promise<RgbFrame> => {
+    const seen = await item.data;
+    last = frameAt(item.position, Buffer.from(seen.buffer, seen.byteOffset, seen.byteLength));
+    return last;
+  };
   try {
-    const current = Buffer.allocUnsafe(frameBytes);
+    let current = new Uint8Array(frameBytes);
     let filled = 0;
     for await (const chunk of running.output as AsyncIterable<Buffer>) {
       let offset = 0;
       while (offset < chunk.length) {
         const n = Math.min(frameBytes - filled, chunk.length - offset);
-        chunk.copy(current, filled, offset, offset + n);
+        current.set(chunk.subarray(offset, offset + n), filled);
         filled += n;
         offset += n;
         if (filled === frameBytes) {
-          const position = (last?.position ?? -1) + 1;
+          const position = decoded++;
           if (position < plan.frames) {
-            const seen = modelFrame(current, plan, bands[position]);
-            last = frameAt(position, Buffer.from(seen.buffer, seen.byteOffset, seen.byteLength));
-            yield last;
+            if (pool) {
+              inFlight.push({ position, data: pool.run(current, plan, bands[position]) });
+              current = new Uint8Array(frameBytes);
+              while (inFlight.length >= depth) yield await emit(inFlight.shift()!);
+            } else {
+              yield await emit({ position, data: Promise.resolve(modelFrame(current, plan, bands[position])) });
+            }
           }
           filled = 0;
         }
       }
     }
+    while (inFlight.length > 0) yield await emit(inFlight.shift()!);
     await running.done;
     signal?.throwIfAborted();
     if (!last) throw new Error('ffmpeg produced no frames');

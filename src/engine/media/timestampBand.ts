@@ -59,7 +59,8 @@ export async function renderTimestampBands(labels: readonly string[], width: num
   if (run.code !== 0 || run.stdoutBytes.length !== size * labels.length) {
     throw new TimestampOverlayError(run.stderr.trim().split('\n').pop() || `ffmpeg drew ${Math.floor(run.stdoutBytes.length / size)} of ${labels.length} bands`);
   }
-  return labels.map((_, i) => new Uint8Array(run.stdoutBytes.buffer, run.stdoutBytes.byteOffset + i * size, size));
+  // Copies, not views: each band travels to a resize worker on its own.
+  return labels.map((_, i) => new Uint8Array(run.stdoutBytes.subarray(i * size, (i + 1) * size)));
 }
 
 /** Appends the band under a packed RGB frame: white text over black, the coverage as the grey level. */
