@@ -28,6 +28,8 @@ export interface ModelConfig {
   imageStd: [number, number, number];
   rescaleFactor: number;
   eosTokenIds: number[];
+  /** The longest sequence (prompt + completion) the model was trained for, when config.json says. */
+  maxPositionEmbeddings?: number;
   generationDefaults: { temperature?: number; topK?: number; topP?: number; repetitionPenalty?: number; doSample?: boolean };
 }
 
@@ -121,6 +123,7 @@ export function openModelFolder(inputDir: string, precision: Precision = 'fp32')
       imageStd: triple(preprocessor, 'image_std', 'preprocessor_config.json'),
       rescaleFactor: num(preprocessor, 'rescale_factor', 'preprocessor_config.json', 1 / 255),
       eosTokenIds: (Array.isArray(eos) ? eos : [eos]).filter((x): x is number => typeof x === 'number'),
+      maxPositionEmbeddings: [config.max_position_embeddings, (config.text_config as Record<string, unknown> | undefined)?.max_position_embeddings].find((v): v is number => typeof v === 'number'),
       generationDefaults: {
         temperature: generation.temperature as number | undefined,
         topK: generation.top_k as number | undefined,
