@@ -147,7 +147,7 @@ export function createOpenAiServer(options: ServeOptions): Server {
     }
     res.on('close', place.release);
     try {
-      const request = validateRequest(await readJsonBody(req, limits), limits, c.vocabSize, options.modelNames);
+      const request = validateRequest(await readJsonBody(req, limits, () => /100-continue/i.test(req.headers.expect ?? '') && res.writeContinue()), limits, c.vocabSize, options.modelNames);
       // The rendered prompt holds one <|video_pad|>, which becomes the video's tokens.
       const textTokens = model.tokenizer.encode(model.tokenizer.renderChat(request.chat)).length - 1;
       checkContext(textTokens, undefined, request.maxTokens ?? 1);
@@ -270,10 +270,13 @@ export function createOpenAiServer(options: ServeOptions): Server {
     throw new ApiError(404, 'not_found', `no route ${path || '/'}: this server answers GET /health, GET /v1/models and POST /v1/chat/completions`);
   }
 
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     // A write to a client that went away must never take the server down.
     res.on('error', () => undefined);
     handle(req, res).catch((err: unknown) => answerError(res, err));
-  });
+  };
+  const server = createServer(listener);
+  // "Expect: 100-continue" gets its 100 only once the request passed every check, so a refused body is never sent.
+  server.on('checkContinue', listener);
   return server;
 }
