@@ -39,7 +39,7 @@ export function ownHostNames(rules: AccessRules): Set<string> {
 /** The host name of a `Host` header without its port (`[::1]:8000` → `::1`), or null when it cannot be one. */
 export function hostOf(header: string | undefined): string | null {
   if (!header) return null;
-  const m = /^(\[[0-9a-fA-F:.]+\]|[^:[\]]+)(?::\d{1,5})?$/.exec(header.trim());
+  const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+)(?::\d{1,5})?$/.exec(header.trim());
   return m ? bare(m[1]!) : null;
 }
 

@@ -36,7 +36,7 @@ export const SERVE_LIMIT_RANGES: Record<keyof ServeLimits, NumberRange> = {
   maxFrames: { min: 2, max: 100_000, integer: true },
   maxPixels: { min: 28 * 28, max: 100_000_000, integer: true },
   maxFps: { min: 0, max: 1000, exclusiveMin: true },
-  maxBodyBytes: { min: 1024, max: 4 * 1024 ** 3, integer: true },
+  maxBodyBytes: { min: 64 * 1024, max: 4 * 1024 ** 3, integer: true },
   maxQueue: { min: 0, max: 10_000, integer: true },
   maxModelLen: { min: 16, max: 10_000_000, integer: true },
 };
