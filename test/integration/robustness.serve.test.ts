@@ -104,6 +104,8 @@ const CASES: Case[] = [
   { name: 'link inside pointing outside', body: withFile('link.mp4'), status: 403, code: 'media_forbidden' },
   { name: 'missing file inside the folder', body: withFile('missing.mp4'), status: 404, code: 'media_not_found' },
   { name: '"..notes.mp4" inside the folder', body: withFile('..notes.mp4'), status: 200 },
+  { name: 'a data: video that is not a video', body: chat(() => `data:video/mp4;base64,${Buffer.from('not a video at all').toString('base64')}`), status: 400, code: 'invalid_media' },
+  { name: 'JSON nested a million deep', raw: () => '['.repeat(1e6) + ']'.repeat(1e6), status: 400, code: 'invalid_json' },
   { name: 'remote URL', body: chat(() => 'http://example.com/a.mp4'), status: 400, code: 'invalid_media' },
   { name: 'body over the limit (announced)', zeros: { bytes: 9 * MIB, announce: true }, status: 413, code: 'body_too_large', message: /9437184 bytes: over this server's limit of 8388608 bytes .*--max-body-mb/ },
   { name: 'body over the limit (chunked)', zeros: { bytes: 20 * MIB, announce: false }, status: 413, code: 'body_too_large', memory: true },
@@ -255,6 +257,25 @@ describe('serve: the wait list, the key and CORS', () => {
     for (const req of held) req.destroy();
     await new Promise((r) => setTimeout(r, 300));
     await assertAlive('a full queue');
+  });
+
+  it('a streaming client that goes away mid-answer ends its job, and the next request is served', async () => {
+    const body = JSON.stringify({ ...good(), stream: true, max_tokens: LIMITS.maxTokens });
+    await new Promise<void>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port, method: 'POST', path: '/v1/chat/completions', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          assert.equal(res.statusCode, 200);
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          });
+        },
+      );
+      req.on('error', (err) => (req.destroyed ? undefined : reject(err)));
+      req.end(body);
+    });
+    await assertAlive('a dropped stream');
   });
 
   it('answers a CORS preflight from an allowed origin only', async () => {
