@@ -253,7 +253,8 @@ describe('serve: the wait list, the key and CORS', () => {
     assert.equal(r.status, 429, r.text);
     const { error } = JSON.parse(r.text) as { error: { code: string; message: string } };
     assert.equal(error.code, 'queue_full');
-    assert.match(error.message, /2 requests are running or waiting; retry later: over this server's limit of 1 .*--max-queue/);
+    assert.match(error.message, /one request is running and 1 waiting; retry later: over this server's limit of 1 .*--max-queue/);
+    assert.equal(r.headers['retry-after'], '1');
     for (const req of held) req.destroy();
     await new Promise((r) => setTimeout(r, 300));
     await assertAlive('a full queue');

@@ -143,7 +143,7 @@ export function createOpenAiServer(options: ServeOptions): Server {
     const place = queue.admit();
     if (!place) {
       req.resume();
-      throw overLimit(limits, 'maxQueue', `${queue.size} requests are running or waiting; retry later`);
+      throw overLimit(limits, 'maxQueue', `one request is running and ${queue.size - 1} waiting; retry later`);
     }
     res.on('close', place.release);
     try {
@@ -238,7 +238,7 @@ export function createOpenAiServer(options: ServeOptions): Server {
       res.destroy();
       return;
     }
-    sendJson(res, error.status, error.toJSON(), error.status === 401 ? { 'www-authenticate': 'Bearer' } : {});
+    sendJson(res, error.status, error.toJSON(), error.status === 401 ? { 'www-authenticate': 'Bearer' } : error.status === 429 ? { 'retry-after': '1' } : {});
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
