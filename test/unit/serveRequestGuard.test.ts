@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { describe, it } from 'node:test';
 import { ApiError } from '../../src/engine/serve/apiError';
 import { JobQueue } from '../../src/engine/serve/jobQueue';
+import { jsonShapeProblem } from '../../src/engine/serve/requestBody';
 import { hostOf, RequestGuard } from '../../src/engine/serve/requestGuard';
 
 const request = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
@@ -82,5 +83,16 @@ describe('serve job queue', () => {
     const results = await Promise.allSettled([queue.run(job('a')), queue.run(job('b', true)), queue.run(job('c'))]);
     assert.deepEqual(order, ['a', 'b', 'c']);
     assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+  });
+});
+
+describe('serve JSON shape check', () => {
+  it('counts objects and arrays outside strings only', () => {
+    assert.equal(jsonShapeProblem(Buffer.from(JSON.stringify({ a: '[[[[{{{{', b: 'quote \\" [ and \\\\', c: [{ d: 'é[' }] }))), null);
+    assert.equal(jsonShapeProblem(Buffer.from(`{"s": "${'['.repeat(100_000)}"}`)), null);
+    assert.match(jsonShapeProblem(Buffer.from('['.repeat(33) + ']'.repeat(33)))!, /deeper than 32/);
+    assert.equal(jsonShapeProblem(Buffer.from('['.repeat(32) + ']'.repeat(32))), null);
+    assert.match(jsonShapeProblem(Buffer.from(`[${'{},'.repeat(10_000)}{}]`))!, /more than 10000/);
+    assert.equal(jsonShapeProblem(Buffer.from('{"unterminated": "[[[')), null);
   });
 });
