@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import { isIPv6, type AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { createOpenAiServer } from '../engine/serve/openaiServer';
 import { rangeProblem } from '../engine/serve/numberRange';
@@ -75,6 +75,14 @@ function limitsFrom(values: Record<string, unknown>): Partial<ServeLimits> {
   return limits;
 }
 
+function isOrigin(text: string): boolean {
+  try {
+    return new URL(text).origin === text;
+  } catch {
+    return false;
+  }
+}
+
 export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -95,6 +103,14 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const apiKey = (values['api-key'] as string | undefined) ?? (io.env.COSMOS_CRITIC_SERVE_KEY || undefined);
   if (apiKey !== undefined && apiKey.trim() === '') throw new UsageError('--api-key must not be empty');
   const host = (values.host as string | undefined) ?? '127.0.0.1';
+  for (const origin of (values['allowed-origin'] as string[] | undefined) ?? []) {
+    if (origin !== '*' && !isOrigin(origin)) throw new UsageError(`--allowed-origin ${origin}: not a web origin; give scheme, host and port only, such as https://tools.example.com`);
+  }
+  for (const name of (values['allowed-host'] as string[] | undefined) ?? []) {
+    if (name !== '*' && !/^[A-Za-z0-9._-]+$/.test(name) && !isIPv6(name.replace(/^\[(.*)\]$/, '$1'))) {
+      throw new UsageError(`--allowed-host ${name}: not a host name (without port), such as gpu-box.example.com`);
+    }
+  }
   const mediaPath = values['allowed-local-media-path'] as string | undefined;
   if (mediaPath !== undefined) {
     try {

@@ -102,6 +102,7 @@ const CASES: Case[] = [
   { name: 'file outside the folder (exists)', body: withPath(() => join(outside, 'secret.mp4')), status: 403, code: 'media_forbidden' },
   { name: 'file outside the folder (missing): same answer', body: withPath(() => join(outside, 'nothing-here.mp4')), status: 403, code: 'media_forbidden' },
   { name: 'link inside pointing outside', body: withFile('link.mp4'), status: 403, code: 'media_forbidden' },
+  { name: 'missing file behind a linked folder that leads outside', body: withFile('linked-dir/nothing-here.mp4'), status: 403, code: 'media_forbidden' },
   { name: 'missing file inside the folder', body: withFile('missing.mp4'), status: 404, code: 'media_not_found' },
   { name: '"..notes.mp4" inside the folder', body: withFile('..notes.mp4'), status: 200 },
   { name: 'a data: video that is not a video', body: chat(() => `data:video/mp4;base64,${Buffer.from('not a video at all').toString('base64')}`), status: 400, code: 'invalid_media' },
@@ -184,6 +185,7 @@ before(async () => {
   copyFileSync(videoPath('short'), join(media, '..notes.mp4'));
   copyFileSync(videoPath('short'), join(outside, 'secret.mp4'));
   symlinkSync(join(outside, 'secret.mp4'), join(media, 'link.mp4'));
+  symlinkSync(outside, join(media, 'linked-dir'));
   const ffmpeg = locateFfmpeg().ffmpeg;
   const jpeg = (size: string) => spawnSync(ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', `testsrc=size=${size}:rate=1`, '-frames:v', '1', '-f', 'mjpeg', '-'], { maxBuffer: 64 * MIB }).stdout;
   smallJpeg = jpeg('56x56');

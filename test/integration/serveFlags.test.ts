@@ -23,6 +23,8 @@ const BAD_FLAGS: Array<[flags: string[], message: RegExp]> = [
   [['--allowed-local-media-path', '/nonexistent/videos'], /--allowed-local-media-path \/nonexistent\/videos: no such folder/],
   [['--allowed-local-media-path', '/etc/hostname'], /--allowed-local-media-path \/etc\/hostname: not a folder/],
   [['--api-key', ''], /--api-key must not be empty/],
+  [['--allowed-origin', 'https://tools.example/page'], /--allowed-origin https:\/\/tools\.example\/page: not a web origin/],
+  [['--allowed-host', 'gpu-box:8000'], /--allowed-host gpu-box:8000: not a host name \(without port\)/],
 ];
 
 before(async () => {

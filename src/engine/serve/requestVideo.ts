@@ -1,7 +1,7 @@
-import { realpathSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jpegSize } from '../media/jpegFrames';
 import { ApiError } from './apiError';
@@ -53,6 +53,10 @@ function mediaFile(url: string, folder: MediaFolder | undefined): string {
   try {
     real = realpathSync(asked);
   } catch {
+    // Missing — but only say so when the nearest folder that exists is inside too (not reached through a link out).
+    let existing = dirname(asked);
+    while (existing !== dirname(existing) && !existsSync(existing)) existing = dirname(existing);
+    if (!isInside(folder.real, realpathSync(existing))) throw outside;
     throw new ApiError(404, 'media_not_found', `${url}: no such file in the allowed folder`, 'messages');
   }
   // A link inside the folder may point out of it.
