@@ -98,6 +98,7 @@ const CASES: Case[] = [
   { name: 'frames that are not JPEG', body: chat(() => `data:video/jpeg;base64,${Buffer.from('not a jpeg').toString('base64')}`), status: 400, code: 'invalid_media' },
   { name: 'one frame', body: chat(() => jpegList(1)), status: 400, code: 'invalid_media' },
   { name: 'prompt longer than the context', body: chat(() => jpegList(4), {}, 'an elephant balances on a teacup; '.repeat(800)), status: 400, code: 'context_length_exceeded', message: /over this server's limit of 4096 .*--max-model-len/ },
+  { name: '6 MB of prompt text (refused from its size)', body: chat(() => jpegList(4), {}, 'x'.repeat(6 * MIB)), status: 400, code: 'context_length_exceeded', message: /6291456 bytes, at least \d+ tokens/, memory: true },
   { name: 'video longer than the context', body: chat(() => jpegList(64), { mm_processor_kwargs: { min_pixels: 300000 } }), status: 400, code: 'context_length_exceeded', message: /video\) and max_tokens is/ },
   { name: 'file outside the folder (exists)', body: withPath(() => join(outside, 'secret.mp4')), status: 403, code: 'media_forbidden' },
   { name: 'file outside the folder (missing): same answer', body: withPath(() => join(outside, 'nothing-here.mp4')), status: 403, code: 'media_forbidden' },

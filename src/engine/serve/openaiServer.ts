@@ -46,6 +46,21 @@ export function serveLimits(engine: LocalEngine, limits: Partial<ServeLimits> = 
   return resolved;
 }
 
+/**
+ * At least as many bytes as one token stands for (the longest vocabulary entry or added token, in UTF-8), so that
+ * `bytes / longest` is a floor on a text's token count, known without tokenizing it.
+ */
+export function longestTokenBytes(tokenizerJson: unknown): number {
+  const t = tokenizerJson as { model?: { vocab?: unknown }; added_tokens?: Array<{ content?: unknown }> };
+  const vocab = t.model?.vocab;
+  const entries = Array.isArray(vocab) ? vocab.map((e) => (Array.isArray(e) ? e[0] : e)) : vocab && typeof vocab === 'object' ? Object.keys(vocab) : [];
+  if (entries.length === 0) return Infinity;
+  let longest = 0;
+  for (const e of entries) if (typeof e === 'string') longest = Math.max(longest, Buffer.byteLength(e));
+  for (const a of t.added_tokens ?? []) if (typeof a.content === 'string') longest = Math.max(longest, Buffer.byteLength(a.content));
+  return longest;
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
@@ -81,6 +96,7 @@ export function createOpenAiServer(options: ServeOptions): Server {
   const mediaFolder: MediaFolder | undefined = options.allowedMediaPath === undefined ? undefined : allowedMediaFolder(options.allowedMediaPath);
   const guard = new RequestGuard({ bindHost: '127.0.0.1', ...options.access });
   const queue = new JobQueue(limits.maxQueue);
+  const tokenBytes = longestTokenBytes(model.folder.tokenizerJson);
 
   function checkContext(textTokens: number, videoTokens: number | undefined, maxTokens: number): void {
     const prompt = textTokens + (videoTokens ?? 0);
@@ -148,6 +164,12 @@ export function createOpenAiServer(options: ServeOptions): Server {
     res.on('close', place.release);
     try {
       const request = validateRequest(await readJsonBody(req, limits, () => /100-continue/i.test(req.headers.expect ?? '') && res.writeContinue()), limits, c.vocabSize, options.modelNames);
+      // Tokenizing megabytes would hold up every other request: a text that cannot fit is refused from its size first.
+      const textBytes = request.chat.reduce((n, m) => m.content.reduce((k, p) => k + (p.text ? Buffer.byteLength(p.text) : 0), n), 0);
+      const atLeast = Math.ceil(textBytes / tokenBytes);
+      if (atLeast + (request.maxTokens ?? 1) > limits.maxModelLen) {
+        throw overLimit(limits, 'maxModelLen', `the prompt's text has ${textBytes} bytes, at least ${atLeast} tokens`, 'messages');
+      }
       // The rendered prompt holds one <|video_pad|>, which becomes the video's tokens.
       const textTokens = model.tokenizer.encode(model.tokenizer.renderChat(request.chat)).length - 1;
       checkContext(textTokens, undefined, request.maxTokens ?? 1);

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { describe, it } from 'node:test';
 import { ApiError } from '../../src/engine/serve/apiError';
 import { JobQueue } from '../../src/engine/serve/jobQueue';
+import { longestTokenBytes } from '../../src/engine/serve/openaiServer';
 import { jsonShapeProblem } from '../../src/engine/serve/requestBody';
 import { hostOf, RequestGuard } from '../../src/engine/serve/requestGuard';
 
@@ -94,5 +95,13 @@ describe('serve JSON shape check', () => {
     assert.equal(jsonShapeProblem(Buffer.from('['.repeat(32) + ']'.repeat(32))), null);
     assert.match(jsonShapeProblem(Buffer.from(`[${'{},'.repeat(10_000)}{}]`))!, /more than 10000/);
     assert.equal(jsonShapeProblem(Buffer.from('{"unterminated": "[[[')), null);
+  });
+});
+
+describe('serve token floor', () => {
+  it('knows the most bytes one token can stand for', () => {
+    assert.equal(longestTokenBytes({ model: { vocab: { a: 0, 'ĠĠĠĠ': 1 } }, added_tokens: [{ content: '<|im_start|>' }] }), 12);
+    assert.equal(longestTokenBytes({ model: { vocab: [['abcdef', -1.5], ['é', -2]] } }), 6);
+    assert.equal(longestTokenBytes({}), Infinity);
   });
 });
