@@ -21,5 +21,5 @@ export function inRange(value: unknown, range: NumberRange): value is number {
 /** `"name must be an integer in [1, 4096], got 1e12"`, or null when the value is fine. */
 export function rangeProblem(name: string, value: unknown, range: NumberRange): string | null {
   if (inRange(value, range)) return null;
-  return `${name} must be ${describeRange(range)}, got ${typeof value === 'string' ? JSON.stringify(value) : String(value === undefined ? 'nothing' : JSON.stringify(value) ?? value)}`;
+  return `${name} must be ${describeRange(range)}, got ${value === undefined ? 'nothing' : JSON.stringify(value) ?? String(value)}`;
 }
