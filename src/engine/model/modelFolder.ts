@@ -35,6 +35,8 @@ export interface ModelConfig {
   timeRuleReason: string;
   /** The processor's pixel bounds for video frames (video_preprocessor_config.json, else preprocessor_config.json). */
   processorPixels?: ProcessorPixels;
+  /** The longest sequence (prompt + completion) the model was trained for, when config.json says. */
+  maxPositionEmbeddings?: number;
   generationDefaults: { temperature?: number; topK?: number; topP?: number; repetitionPenalty?: number; doSample?: boolean };
 }
 
@@ -169,6 +171,7 @@ export function openModelFolder(inputDir: string, precision: Precision = 'fp32',
       eosTokenIds: (Array.isArray(eos) ? eos : [eos]).filter((x): x is number => typeof x === 'number'),
       ...readTimeRule(dir),
       processorPixels: readProcessorPixels(dir, preprocessor),
+      maxPositionEmbeddings: [config.max_position_embeddings, (config.text_config as Record<string, unknown> | undefined)?.max_position_embeddings].find((v): v is number => typeof v === 'number'),
       generationDefaults: {
         temperature: generation.temperature as number | undefined,
         topK: generation.top_k as number | undefined,

@@ -32,7 +32,9 @@ function describeStatus(endpoint: string, status: number, body: string, model: s
   } catch {
     // not JSON: keep the text
   }
-  if (status === 401 || status === 403) return new EndpointError(endpoint, `${endpoint} rejected the API key (HTTP ${status}): ${API_KEY_HINT}`, false, status);
+  if (status === 401) return new EndpointError(endpoint, `${endpoint} rejected the API key (HTTP ${status}): ${API_KEY_HINT}`, false, status);
+  // A 403 may be about the key, or (cosmos-critic serve) about the host name, the web origin or a file: say which.
+  if (status === 403) return new EndpointError(endpoint, `${endpoint} refused access (HTTP 403${detail ? `: ${detail}` : ''}); if it needs an API key, ${API_KEY_HINT}`, false, status);
   if (status === 404) return new EndpointError(endpoint, `${endpoint} has no chat-completions route or no model "${model}" (HTTP 404: ${detail}). Check the base URL (…/v1) and the model name in its /v1/models`, false, status);
   if (status === 429) return new EndpointError(endpoint, `${endpoint} is rate limiting (HTTP 429)`, true, status);
   if (status >= 500) return new EndpointError(endpoint, `${endpoint} failed (HTTP ${status}: ${detail})`, true, status);
