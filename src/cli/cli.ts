@@ -3,6 +3,7 @@ import { VideoInputError } from '../engine/media/videoInputError';
 import type { CliIo } from './cliIo';
 import { BATCH_HELP, batchCommand } from './batchCommand';
 import { CRITIQUE_HELP, critiqueCommand } from './critiqueCommand';
+import { EVAL_HELP, evalCommand } from './evalCommand';
 import { PARSE_HELP, parseCommand } from './parseCommand';
 import { PROBE_HELP, probeCommand } from './probeCommand';
 import { REPORT_HELP, reportCommand } from './reportCommand';
@@ -23,6 +24,7 @@ Commands:
   critique <video>  chain-of-thought critique with violations and their times
   batch <dir|glob…> every video × prompt, with results, manifest and summary on disk (resumable)
   report <dir>      statistics, CSV or a single-file HTML report of a results folder
+  eval <dir>        agreement with your labels: ROC AUC, calibration, bands, violation times
   serve             the local model as an OpenAI-compatible server
 
 Run "cosmos-critic <command> --help" for a command's options.
@@ -36,6 +38,7 @@ const COMMANDS: Record<string, { run: (args: string[], io: CliIo) => Promise<num
   serve: { run: serveCommand, help: SERVE_HELP },
   batch: { run: batchCommand, help: BATCH_HELP },
   report: { run: reportCommand, help: REPORT_HELP },
+  eval: { run: evalCommand, help: EVAL_HELP },
 };
 
 function errorLine(err: unknown, file?: string): string {
