@@ -111,7 +111,7 @@ function fromFailure(data: Record<string, unknown>, file: string, dir: string): 
   };
 }
 
-async function videosRootOf(dir: string, videos: string[]): Promise<string> {
+export async function videosRootOf(dir: string, videos: string[]): Promise<string> {
   // The newest batch run records the folder its result names are relative to.
   const runs = await readdir(join(dir, 'runs')).catch(() => [] as string[]);
   for (const id of runs.sort().reverse()) {
