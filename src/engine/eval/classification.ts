@@ -18,38 +18,58 @@ export interface PrPoint {
   recall: number;
 }
 
-/** Indices sorted by score, descending; groups of equal scores stay together. */
-function descending(items: readonly Scored[]): number[] {
-  return items.map((_, i) => i).sort((a, b) => items[b]!.score - items[a]!.score);
+const orderCache = new WeakMap<readonly Scored[], readonly number[]>();
+
+/** Indices sorted by score, descending (equal scores stay together); worked out once per array. Do not mutate. */
+function descending(items: readonly Scored[]): readonly number[] {
+  let order = orderCache.get(items);
+  if (!order) {
+    const scores = Float64Array.from(items, (x) => x.score);
+    order = Array.from(items.keys()).sort((a, b) => scores[b]! - scores[a]!);
+    orderCache.set(items, order);
+  }
+  return order;
+}
+
+/** Score groups in ascending order: for each sorted position its group, and whether that video is good. */
+function ascendingGroups(items: readonly Scored[]): { groupOf: Uint32Array; isGood: Uint8Array; groups: number } {
+  const order = descending(items);
+  const n = order.length;
+  const groupOf = new Uint32Array(n);
+  const isGood = new Uint8Array(n);
+  let group = 0;
+  for (let pos = 0; pos < n; pos++) {
+    const k = order[n - 1 - pos]!;
+    if (pos > 0 && items[k]!.score !== items[order[n - pos]!]!.score) group++;
+    groupOf[pos] = group;
+    isGood[pos] = items[k]!.good ? 1 : 0;
+  }
+  return { groupOf, isGood, groups: n ? group + 1 : 0 };
+}
+
+/** The Mann–Whitney count over score groups in ascending order; null when a class is empty. */
+function aucOfGroups(good: ArrayLike<number>, bad: ArrayLike<number>, groups: number): number | null {
+  let badBelow = 0;
+  let goodTotal = 0;
+  let numerator = 0;
+  for (let g = 0; g < groups; g++) {
+    numerator += good[g]! * badBelow + 0.5 * good[g]! * bad[g]!;
+    badBelow += bad[g]!;
+    goodTotal += good[g]!;
+  }
+  return goodTotal > 0 && badBelow > 0 ? numerator / (goodTotal * badBelow) : null;
 }
 
 /**
  * ROC AUC as the Mann–Whitney U statistic over (good, bad) pairs: the share of pairs where the good video scores
- * higher, ties counting one half. `weights` (bootstrap counts) multiply each item. Null when a class is empty.
+ * higher, ties counting one half. Null when a class is empty.
  */
-export function rocAucSorted(items: readonly Scored[], ascendingOrder: readonly number[], weights?: ArrayLike<number>): number | null {
-  let bad = 0;
-  let good = 0;
-  let numerator = 0;
-  for (let i = 0; i < ascendingOrder.length; ) {
-    let groupGood = 0;
-    let groupBad = 0;
-    const score = items[ascendingOrder[i]!]!.score;
-    for (; i < ascendingOrder.length && items[ascendingOrder[i]!]!.score === score; i++) {
-      const k = ascendingOrder[i]!;
-      const w = weights ? weights[k]! : 1;
-      if (items[k]!.good) groupGood += w;
-      else groupBad += w;
-    }
-    numerator += groupGood * bad + 0.5 * groupGood * groupBad;
-    bad += groupBad;
-    good += groupGood;
-  }
-  return good > 0 && bad > 0 ? numerator / (good * bad) : null;
-}
-
 export function rocAuc(items: readonly Scored[]): number | null {
-  return rocAucSorted(items, descending(items).reverse());
+  const { groupOf, isGood, groups } = ascendingGroups(items);
+  const good = new Float64Array(groups);
+  const bad = new Float64Array(groups);
+  for (let pos = 0; pos < groupOf.length; pos++) (isGood[pos] ? good : bad)[groupOf[pos]!]!++;
+  return aucOfGroups(good, bad, groups);
 }
 
 /** A small seeded generator (mulberry32), so a bootstrap gives the same interval every run. */
@@ -72,19 +92,31 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 /**
- * Percentile bootstrap 95 % interval of the ROC AUC: `rounds` resamples of the videos with replacement (as counts, so
- * each round is one pass over the videos sorted once). Resamples holding one class only are skipped.
+ * Percentile bootstrap 95 % interval of the ROC AUC: `rounds` resamples of the videos with replacement. The videos
+ * are sorted once; each round draws n videos into per-score-group counts and takes one pass over the groups.
+ * Resamples holding one class only are skipped.
  */
 export function rocAucBootstrap(items: readonly Scored[], rounds: number, seed = 1): { low: number; high: number; rounds: number } | null {
-  if (items.length < 2 || rounds <= 0) return null;
-  const order = descending(items).reverse();
-  const random = seededRandom(seed);
-  const counts = new Uint32Array(items.length);
+  const n = items.length;
+  if (n < 2 || rounds <= 0) return null;
+  const { groupOf, isGood, groups } = ascendingGroups(items);
+  const good = new Float64Array(groups);
+  const bad = new Float64Array(groups);
+  // mulberry32 (as seededRandom), inlined: this loop runs rounds × n times.
+  let state = seed >>> 0;
   const aucs: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    counts.fill(0);
-    for (let i = 0; i < items.length; i++) counts[Math.floor(random() * items.length)]!++;
-    const auc = rocAucSorted(items, order, counts);
+    good.fill(0);
+    bad.fill(0);
+    for (let i = 0; i < n; i++) {
+      state = (state + 0x6d2b79f5) | 0;
+      let t = Math.imul(state ^ (state >>> 15), state | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      const pos = ((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n) | 0;
+      if (isGood[pos]) good[groupOf[pos]!]!++;
+      else bad[groupOf[pos]!]!++;
+    }
+    const auc = aucOfGroups(good, bad, groups);
     if (auc !== null) aucs.push(auc);
   }
   if (aucs.length === 0) return null;

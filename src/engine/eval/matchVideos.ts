@@ -1,4 +1,4 @@
-import { isAbsolute, normalize, resolve, sep } from 'node:path';
+import { isAbsolute, join, normalize, sep } from 'node:path';
 
 export interface MatchOutcome<L, R> {
   pairs: Array<{ label: L; result: R }>;
@@ -20,26 +20,30 @@ const segments = (path: string) => path.split(/[\\/]+/).filter(Boolean);
 export function matchVideos<L, R>(entries: readonly L[], nameOf: (entry: L) => string, results: readonly R[], pathOf: (result: R) => string, videosRoot: string): MatchOutcome<L, R> {
   const byPath = new Map<string, R[]>();
   const byBase = new Map<string, R[]>();
+  const normalized = new Map<R, string>();
+  const push = (map: Map<string, R[]>, key: string, r: R) => {
+    const list = map.get(key);
+    if (list) list.push(r);
+    else map.set(key, [r]);
+  };
   for (const r of results) {
     const path = normalize(pathOf(r));
-    byPath.set(path, [...(byPath.get(path) ?? []), r]);
-    const base = segments(path).pop() ?? path;
-    const list = byBase.get(base);
-    if (list) list.push(r);
-    else byBase.set(base, [r]);
+    normalized.set(r, path);
+    push(byPath, path, r);
+    push(byBase, path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1), r);
   }
   const outcome: MatchOutcome<L, R> = { pairs: [], unmatched: [], ambiguous: [], unlabelled: [] };
   const used = new Set<R>();
   for (const entry of entries) {
     const name = nameOf(entry);
-    const exact = byPath.get(normalize(isAbsolute(name) ? name : resolve(videosRoot, name)));
+    const exact = byPath.get(isAbsolute(name) ? normalize(name) : join(videosRoot, name));
     let found: R[] = exact ?? [];
     if (!exact) {
       const parts = segments(name);
       const candidates = byBase.get(parts[parts.length - 1] ?? '') ?? [];
       for (let k = parts.length; k >= 1 && candidates.length; k--) {
         const tail = sep + parts.slice(-k).join(sep);
-        const fits = candidates.filter((r) => normalize(pathOf(r)).endsWith(tail));
+        const fits = candidates.filter((r) => normalized.get(r)!.endsWith(tail));
         if (fits.length) {
           found = fits;
           break;
@@ -47,7 +51,7 @@ export function matchVideos<L, R>(entries: readonly L[], nameOf: (entry: L) => s
       }
     }
     // Several results of one video (prompts × models) come as one path; distinct paths are ambiguous.
-    const paths = [...new Set(found.map((r) => normalize(pathOf(r))))];
+    const paths = [...new Set(found.map((r) => normalized.get(r)!))];
     if (paths.length === 0) outcome.unmatched.push(entry);
     else if (paths.length > 1) outcome.ambiguous.push({ entry, candidates: paths.slice(0, 5) });
     // Two entries naming one video (say "a/clip.mp4" and "clip.mp4"): neither is trusted over the other.
