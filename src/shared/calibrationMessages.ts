@@ -18,6 +18,8 @@ function isRun(v: unknown): boolean {
     Array.isArray(v.reliability) &&
     Array.isArray(v.disagreements) &&
     v.disagreements.every((d) => isObject(d) && typeof d.video === 'string' && typeof d.result_file === 'string' && typeof d.score === 'number') &&
+    Array.isArray(v.metrics) &&
+    v.metrics.every((m) => isObject(m) && typeof m.name === 'string' && Array.isArray(m.points) && m.points.every((p) => Array.isArray(p) && typeof p[0] === 'number' && typeof p[1] === 'number')) &&
     isObject(v.bands) &&
     isObject(v.suggested_bands)
   );

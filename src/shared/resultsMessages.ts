@@ -38,6 +38,8 @@ export type FromResultsMessage =
   | { type: 'critiqueWorkspace' }
   /** Pick a labels file and evaluate the results against it. */
   | { type: 'chooseLabels' }
+  /** Pick a file of other per-video metrics to correlate with the score in the evaluation. */
+  | { type: 'chooseMetrics' }
   /** Save the suggested bands of run `run` of the evaluation shown, for score/batch/report and the workspace. */
   | { type: 'saveBands'; run: number };
 
@@ -150,6 +152,7 @@ export function parseFromResultsMessage(value: unknown): FromResultsMessage | un
     case 'exportReport':
     case 'critiqueWorkspace':
     case 'chooseLabels':
+    case 'chooseMetrics':
       return { type: value.type };
     case 'saveBands':
       return Number.isInteger(value.run) && (value.run as number) >= 0 ? { type: 'saveBands', run: value.run as number } : undefined;

@@ -8,6 +8,8 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { evaluateLabels } from '../../src/engine/eval/evaluateLabels';
+import { metricsFromRows } from '../../src/engine/eval/extraMetrics';
+import { parseTableText } from '../../src/engine/eval/tableFile';
 import type { ScoredVideo } from '../../src/engine/eval/resultsSource';
 import { ROOT, requireBuilt } from './builtArtifacts';
 
@@ -25,7 +27,8 @@ function report() {
     score, unscored_reason: null, violations: i === 1 ? [{ start_s: 1, end_s: 2, category: 'gravity' }] : [], frame_gap_s: 0.25, created_at: '',
   }));
   const labels = SCORES.map((_, i) => ({ video: `clip${i}.mp4`, line: i + 2, good: GOOD[i]!, score5: null, violations: i === 1 ? [{ start_s: 1.2, end_s: 2, category: 'gravity' }] : null }));
-  return evaluateLabels({ dir: '/r', videos_root: '/v', results, skipped: [] }, { file: '/labels.csv', format: 'cosmos', labels }, { bootstrapRounds: 100 });
+  const metrics = metricsFromRows(parseTableText(['video,sampson_error', ...SCORES.map((s, i) => `clip${i}.mp4,${(1 - s) * 3}`)].join('\n'), 'm.csv'), 'm.csv');
+  return evaluateLabels({ dir: '/r', videos_root: '/v', results, skipped: [] }, { file: '/labels.csv', format: 'cosmos', labels }, { bootstrapRounds: 100, metrics });
 }
 
 before(async () => {
@@ -61,6 +64,10 @@ describe('results browser: Calibration tab', () => {
     assert.match((await page.textContent('[data-stat="roc_auc"] dd'))!, /^0\.719 \[/);
     assert.deepEqual(await page.locator('#calibration-confusion tbody tr').allTextContents(), ['high (≥ 0.7)21', 'medium22', 'low (< 0.3)01']);
     assert.equal(await page.locator('#calibration-timestamps tbody tr').count(), 2);
+    assert.deepEqual(await page.locator('#calibration-metrics tbody tr').allTextContents(), ['sampson_error8-1.000-1.000']);
+    assert.equal(await page.locator('#calibration-metric-sampson_error circle').count(), 8);
+    await page.click('#calibration-metrics-choose');
+    assert.ok(await page.evaluate(() => (window as unknown as { posted: Array<{ type: string }> }).posted.some((m) => m.type === 'chooseMetrics')));
     // The biggest disagreement first: clip1 (0.8, labelled bad).
     const first = page.locator('#calibration-disagreements li').first();
     assert.equal(await first.getAttribute('data-video'), '/v/clip1.mp4');

@@ -7,6 +7,7 @@ type EvalRun = CalibrationView['runs'][number];
 
 export interface CalibrationEvents {
   onChooseLabels(): void;
+  onChooseMetrics(): void;
   onSaveBands(run: number): void;
   onOpen(video: string, resultFile: string): void;
 }
@@ -58,6 +59,31 @@ function reliabilityPlot(run: EvalRun): SVGSVGElement {
   return chart;
 }
 
+function metricPlot(metric: EvalRun['metrics'][number]): SVGSVGElement {
+  const values = metric.points.map((p) => p[1]);
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const { chart, x } = plotFrame(`calibration-metric-${metric.name.replace(/[^\w-]/g, '_')}`, `${metric.name} against the critic's score`, 'critic score', metric.name.slice(0, 40));
+  const y = linearScale([lo, hi === lo ? lo + 1 : hi], [SIZE - MARGIN, 8]);
+  chart.querySelector('.scatter-diagonal')?.remove();
+  for (const [score, value] of metric.points) chart.append(svg('circle', { class: 'scatter-point', cx: x(score), cy: y(value), r: 2.5 }, svgTitle(`score ${formatStat(score)}, ${metric.name} ${value}`)));
+  return chart;
+}
+
+function metricsSection(run: EvalRun): HTMLElement[] {
+  if (!run.metrics.length) return [];
+  return [
+    el('h3', {}, 'Other metrics beside the critic'),
+    el(
+      'table',
+      { id: 'calibration-metrics' },
+      el('thead', {}, el('tr', {}, ...['metric', 'videos', 'Pearson', 'Spearman'].map((h) => el('th', {}, h)))),
+      el('tbody', {}, ...run.metrics.map((m) => el('tr', { 'data-metric': m.name }, el('td', {}, m.name), el('td', {}, String(m.n)), el('td', {}, formatStat(m.pearson)), el('td', {}, formatStat(m.spearman))))),
+    ),
+    el('div', { class: 'compare-grid' }, ...run.metrics.filter((m) => m.points.length).map((m) => el('figure', {}, metricPlot(m)))),
+  ];
+}
+
 function stat(name: string, label: string, value: string, title: string): HTMLElement {
   return el('div', { class: 'stat', 'data-stat': name, title }, el('dt', {}, label), el('dd', {}, value));
 }
@@ -106,6 +132,8 @@ function timestampsTable(run: EvalRun): HTMLElement {
 }
 
 export function createCalibrationView(events: CalibrationEvents): CalibrationPane {
+  const chooseMetrics = el('button', { type: 'button', id: 'calibration-metrics-choose', title: 'A CSV or JSONL file: video plus numeric columns (Sampson error, FVD, FID, …)' }, 'Add Metrics File…');
+  chooseMetrics.addEventListener('click', () => events.onChooseMetrics());
   const choose = el('button', { type: 'button', id: 'calibration-choose', title: 'A CSV or JSONL file: video, label (good/bad or 1–5), optional violations' }, 'Choose Labels File…');
   const runSelect = el('select', { id: 'calibration-run', 'aria-label': 'Prompt version and model' });
   const save = el('button', { type: 'button', id: 'calibration-save-bands', title: 'Save the suggested bands, for score/batch/report --bands and this workspace' }, 'Save Suggested Bands…');
@@ -147,6 +175,7 @@ export function createCalibrationView(events: CalibrationEvents): CalibrationPan
       el('p', { id: 'calibration-suggested' }, `Suggested bands for precision ${s.target_precision}: high ≥ ${formatStat(s.high)} (${formatPercent(s.coverage_high)} of videos), low < ${formatStat(s.low)} (${formatPercent(s.coverage_low)}).`),
       el('h3', {}, 'Violation times'),
       timestampsTable(run),
+      ...metricsSection(run),
       el('h3', {}, 'Where critic and label disagree most'),
       run.disagreements.length ? list : el('p', { class: 'hint' }, 'No labelled video with a score.'),
     );
@@ -156,7 +185,7 @@ export function createCalibrationView(events: CalibrationEvents): CalibrationPan
   const element = el(
     'section',
     { id: 'calibration-view', class: 'compare', 'aria-label': 'Calibration against labels' },
-    el('div', { class: 'toolbar' }, choose, runSelect, save),
+    el('div', { class: 'toolbar' }, choose, chooseMetrics, runSelect, save),
     body,
   );
   save.hidden = true;

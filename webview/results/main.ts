@@ -169,6 +169,7 @@ panes.get('rank')!.append(rank.element);
 
 const calibration = createCalibrationView({
   onChooseLabels: () => post({ type: 'chooseLabels' }),
+  onChooseMetrics: () => post({ type: 'chooseMetrics' }),
   onSaveBands: (run) => post({ type: 'saveBands', run }),
   onOpen: (video, resultFile) => post({ type: 'openVideo', source: 0, video, resultFile }),
 });

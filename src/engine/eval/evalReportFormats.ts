@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { ReliabilityBin } from './calibration';
 import type { CurvePoint } from './classification';
 import type { EvalReport, EvalRun } from './evaluateLabels';
+import { metricScatterSvg } from './reportMetrics';
 
 const CSV_COLUMNS = [
   'prompt_id', 'prompt_version', 'model', 'mode', 'n', 'n_good', 'n_bad', 'unscored', 'roc_auc', 'roc_auc_ci_low', 'roc_auc_ci_high', 'pr_auc',
@@ -98,7 +99,7 @@ function timestampsSection(run: EvalRun): string {
 function runSection(report: EvalReport, run: EvalRun, link: (video: string) => string): string {
   const s = run.suggested_bands;
   const metrics = run.metrics.length
-    ? `<h3>Other metrics against the critic's score</h3><table><thead><tr><th>metric</th><th>videos</th><th>Pearson</th><th>Spearman</th></tr></thead><tbody>${run.metrics.map((m) => `<tr><td>${esc(m.name)}</td><td>${m.n}</td><td>${num(m.pearson)}</td><td>${num(m.spearman)}</td></tr>`).join('')}</tbody></table>`
+    ? `<h3>Other metrics against the critic's score</h3><table><thead><tr><th>metric</th><th>videos</th><th>Pearson</th><th>Spearman</th></tr></thead><tbody>${run.metrics.map((m) => `<tr><td>${esc(m.name)}</td><td>${m.n}</td><td>${num(m.pearson)}</td><td>${num(m.spearman)}</td></tr>`).join('')}</tbody></table><div class="plots">${run.metrics.filter((m) => m.points.length).map((m) => metricScatterSvg(m.points, m.name)).join('')}</div>`
     : '';
   const disagreements = run.disagreements
     .map((d) => `<tr><td><a href="${esc(link(d.video))}">${esc(d.video.split(/[\\/]/).pop())}</a></td><td>${num(d.score)}</td><td>${d.label}${d.label_score !== null ? ` (${d.label_score})` : ''}</td><td>${num(d.gap)}</td></tr>`)

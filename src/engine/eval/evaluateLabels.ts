@@ -53,6 +53,8 @@ export interface MetricCorrelation {
   n: number;
   pearson: number | null;
   spearman: number | null;
+  /** (score, metric value) of up to 2,000 of the videos, for a scatter plot. */
+  points: Array<[number, number]>;
 }
 
 export interface EvalRun {
@@ -140,7 +142,7 @@ function evaluateRun(pairs: Array<{ label: VideoLabel; result: ScoredVideo }>, m
     const joined = scoredPairs.map((p) => [p.result.score!, metricsByResult.get(p.result)?.[name]] as const).filter((x): x is readonly [number, number] => x[1] !== undefined);
     const a = joined.map((x) => x[0]);
     const b = joined.map((x) => x[1]);
-    return { name, n: joined.length, pearson: pearson(a, b), spearman: spearman(a, b) };
+    return { name, n: joined.length, pearson: pearson(a, b), spearman: spearman(a, b), points: thinCurve(joined.map(([x, y]) => [x, y] as [number, number]), 2000) };
   });
   return {
     prompt_id: first.prompt_id,

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { bandWith, readBandsFile, writeBandsFile, type Bands } from '../../engine/eval/bands';
 import { evaluateLabels, type EvalReport } from '../../engine/eval/evaluateLabels';
+import { readMetricsFile } from '../../engine/eval/extraMetrics';
 import { readLabels } from '../../engine/eval/labels';
 import { readResults } from '../../engine/eval/resultsSource';
 import type { ResultRowView } from '../../shared/resultsMessages';
@@ -36,22 +37,22 @@ export function withBands(rows: ResultRowView[], bands: Bands | undefined): Resu
   return bands ? rows.map((row) => (row.score === null ? row : { ...row, band: bandWith(row.score, bands) })) : rows;
 }
 
-export async function pickLabelsFile(dir: string): Promise<string | undefined> {
+export async function pickTableFile(dir: string, kind: 'labels' | 'metrics'): Promise<string | undefined> {
   const picked = await vscode.window.showOpenDialog({
-    title: 'Evaluate the critic against labels',
-    openLabel: 'Evaluate',
+    title: kind === 'labels' ? 'Evaluate the critic against labels' : 'Other per-video metrics to set beside the critic',
+    openLabel: kind === 'labels' ? 'Evaluate' : 'Add Metrics',
     canSelectMany: false,
     defaultUri: vscode.Uri.file(path.dirname(dir)),
-    filters: { 'Labels (CSV, JSONL, JSON)': ['csv', 'jsonl', 'ndjson', 'json'] },
+    filters: { [kind === 'labels' ? 'Labels (CSV, JSONL, JSON)' : 'Metrics (CSV, JSONL, JSON)']: ['csv', 'jsonl', 'ndjson', 'json'] },
   });
   const file = picked?.[0];
   return file?.scheme === 'file' ? file.fsPath : undefined;
 }
 
 /** The results folder against a labels file, at the calibrated bands (the table's). */
-export async function evaluateFolder(dir: string, labelsFile: string, bands: Bands | undefined): Promise<EvalReport> {
-  const [results, labels] = await Promise.all([readResults(dir), readLabels(labelsFile)]);
-  return evaluateLabels(results, labels, { bands });
+export async function evaluateFolder(dir: string, labelsFile: string, metricsFile: string | undefined, bands: Bands | undefined): Promise<EvalReport> {
+  const [results, labels, metrics] = await Promise.all([readResults(dir), readLabels(labelsFile), metricsFile ? readMetricsFile(metricsFile) : undefined]);
+  return evaluateLabels(results, labels, { bands, metrics });
 }
 
 /** Saves a run's suggested bands and offers to use them in this workspace (`cosmosCritic.bandsFile`). */

@@ -8,7 +8,7 @@ import type { PlayerHost } from '../playerPanel';
 import { errorMessage } from '../requestErrors';
 import { renderWebviewPage } from '../webviewHtml';
 import type { EvalReport } from '../../engine/eval/evaluateLabels';
-import { calibratedBands, evaluateFolder, pickLabelsFile, saveSuggestedBands, withBands } from './calibration';
+import { calibratedBands, evaluateFolder, pickTableFile, saveSuggestedBands, withBands } from './calibration';
 import { openInPlayer } from './openInPlayer';
 import { ResultRowsIndex } from './resultRows';
 import { resultsDirLabel } from './resultsDir';
@@ -86,6 +86,7 @@ export class ResultsPanel {
   private reading: Promise<void> = Promise.resolve();
   /** The labels file the Calibration tab evaluates against, once the user picked one. */
   private labelsFile: string | undefined;
+  private metricsFile: string | undefined;
   private calibration: EvalReport | undefined;
 
   private constructor(
@@ -168,7 +169,7 @@ export class ResultsPanel {
   private async evaluate(): Promise<void> {
     if (!this.labelsFile) return;
     try {
-      this.calibration = await evaluateFolder(this.dir, this.labelsFile, await calibratedBands());
+      this.calibration = await evaluateFolder(this.dir, this.labelsFile, this.metricsFile, await calibratedBands());
       const none = this.calibration.runs.length === 0 ? `None of the labels in ${path.basename(this.labelsFile)} names a video of these results (name videos by a path under the videos' folder, or by file name).` : null;
       this.post({ type: 'calibration', report: this.calibration, message: none });
     } catch (error) {
@@ -243,10 +244,16 @@ export class ResultsPanel {
       case 'critiqueWorkspace':
         await vscode.commands.executeCommand(CRITIQUE_WORKSPACE_COMMAND);
         return;
-      case 'chooseLabels': {
-        const file = await pickLabelsFile(this.dir);
+      case 'chooseLabels':
+      case 'chooseMetrics': {
+        const file = await pickTableFile(this.dir, message.type === 'chooseLabels' ? 'labels' : 'metrics');
         if (!file) return;
-        this.labelsFile = file;
+        if (message.type === 'chooseLabels') this.labelsFile = file;
+        else this.metricsFile = file;
+        if (!this.labelsFile) {
+          this.post({ type: 'calibration', report: null, message: `Metrics from ${path.basename(file)} will be set beside the critic once you choose a labels file.` });
+          return;
+        }
         this.post({ type: 'status', message: `Evaluating against ${path.basename(file)}…`, busy: true });
         await this.evaluate();
         this.post({ type: 'status', message: null, busy: false });
