@@ -38,7 +38,8 @@ Options:
   --target-precision P     precision the suggested bands aim for (default 0.9)
   --write-bands FILE       save the suggested bands, for score/batch/report --bands (needs one run in the folder)
   --good-at N              a 1–5 label at or above N is good (default 4, as VideoPhy-2 counts PC ≥ 4)
-  --bootstrap N            bootstrap rounds for the AUC interval (default 1000; 0: none)
+  --bootstrap N            bootstrap rounds for the AUC interval (default 1000, fewer above 20,000 videos
+                           but at least 200; 0: none)
   --seed N                 bootstrap seed (default 1)
   --videos-root DIR        what relative label paths are under (default: the batch's videos root)`;
 
@@ -86,7 +87,7 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
   if (!LABEL_FORMATS.includes(labelsFormat)) throw new UsageError(`--labels-format must be one of ${LABEL_FORMATS.join(', ')}`);
   const goodAt = number('good-at', values['good-at'], 4, (n) => n >= 1 && n <= 5, 'a number from 1 to 5');
   const targetPrecision = number('target-precision', values['target-precision'], 0.9, (n) => n > 0 && n <= 1, 'a number in (0, 1]');
-  const bootstrapRounds = number('bootstrap', values.bootstrap, 1000, (n) => Number.isInteger(n) && n >= 0 && n <= 100_000, 'an integer from 0 to 100000');
+  const bootstrapRounds = values.bootstrap === undefined ? undefined : number('bootstrap', values.bootstrap, 1000, (n) => Number.isInteger(n) && n >= 0 && n <= 100_000, 'an integer from 0 to 100000');
   const seed = number('seed', values.seed, 1, Number.isInteger, 'an integer');
 
   const labels = await readLabels(resolve(values.labels), { format: labelsFormat, goodAt });

@@ -13,6 +13,7 @@ import {
   youdenThreshold,
   type Scored,
 } from '../../src/engine/eval/classification';
+import { defaultBootstrapRounds } from '../../src/engine/eval/evaluateLabels';
 import { evaluateTemporal, temporalIoU } from '../../src/engine/eval/temporal';
 import { pearson, spearman } from '../../src/engine/store/compareRuns';
 
@@ -91,6 +92,12 @@ describe('bootstrap interval of the ROC AUC', () => {
     const small = rocAucBootstrap(sample(40), 300, 1)!;
     const large = rocAucBootstrap(sample(4000), 300, 1)!;
     assert.ok(large.high - large.low < small.high - small.low);
+  });
+});
+
+describe('bootstrap rounds by default', () => {
+  it('1,000 up to 20,000 videos, then about 2·10⁷ draws in all, never under 200', () => {
+    assert.deepEqual([100, 20_000, 40_000, 100_000, 1_000_000].map(defaultBootstrapRounds), [1000, 1000, 500, 200, 200]);
   });
 });
 

@@ -30,6 +30,7 @@ export const EVAL_SCHEMA = 'cosmos-critic/eval@1';
 export interface EvalOptions {
   bands?: Bands;
   targetPrecision?: number;
+  /** Default: 1,000, fewer for large runs (at least 200, about 2·10⁷ draws in all). */
   bootstrapRounds?: number;
   seed?: number;
   iouThresholds?: number[];
@@ -97,7 +98,8 @@ export interface EvalReport {
   labels_file: string;
   labels_format: string;
   metrics_file: string | null;
-  settings: { bands: Bands; target_precision: number; bootstrap_rounds: number; seed: number; iou_thresholds: number[] };
+  /** bootstrap_rounds: as asked, or null for the default (each run's interval says how many it used). */
+  settings: { bands: Bands; target_precision: number; bootstrap_rounds: number | null; seed: number; iou_thresholds: number[] };
   labels: { total: number; good: number; bad: number; score_labels: number; with_violations: number };
   /** Labels that name no result, or several: listed, never guessed. */
   labels_without_result: Array<{ video: string; line: number }>;
@@ -127,9 +129,12 @@ function predictedIntervals(result: ScoredVideo): Interval[] {
   return out;
 }
 
+/** 1,000 rounds up to 20,000 videos; beyond, as many as 2·10⁷ draws allow, never under 200. */
+export const defaultBootstrapRounds = (n: number) => Math.max(200, Math.min(1000, Math.floor(2e7 / Math.max(1, n))));
+
 const labelTarget = (label: VideoLabel) => (label.score5 !== null ? (label.score5 - 1) / 4 : label.good ? 1 : 0);
 
-function evaluateRun(pairs: Array<{ label: VideoLabel; result: ScoredVideo }>, metricsByResult: Map<ScoredVideo, Record<string, number>>, metricColumns: string[], options: Required<Omit<EvalOptions, 'metrics'>>): EvalRun {
+function evaluateRun(pairs: Array<{ label: VideoLabel; result: ScoredVideo }>, metricsByResult: Map<ScoredVideo, Record<string, number>>, metricColumns: string[], options: Required<Omit<EvalOptions, 'metrics' | 'bootstrapRounds'>> & { bootstrapRounds?: number }): EvalRun {
   const first = pairs[0]!.result;
   const scoredPairs = pairs.filter((p) => p.result.score !== null);
   const items: Scored[] = scoredPairs.map((p) => ({ score: p.result.score!, good: p.label.good }));
@@ -154,7 +159,7 @@ function evaluateRun(pairs: Array<{ label: VideoLabel; result: ScoredVideo }>, m
     n_bad: items.filter((x) => !x.good).length,
     unscored: pairs.filter((p) => p.result.score === null).map((p) => ({ video: p.result.video, reason: p.result.unscored_reason ?? 'no score' })),
     roc_auc: rocAuc(items),
-    roc_auc_ci95: rocAucBootstrap(items, options.bootstrapRounds, options.seed),
+    roc_auc_ci95: rocAucBootstrap(items, options.bootstrapRounds ?? defaultBootstrapRounds(items.length), options.seed),
     pr_auc: averagePrecision(items),
     bands: evaluateBands(items, options.bands.high, options.bands.low),
     best_threshold: youdenThreshold(items),
@@ -181,7 +186,7 @@ export function evaluateLabels(results: ResultsRead, labels: LabelsRead, options
   const settings = {
     bands: options.bands ?? DEFAULT_BANDS,
     targetPrecision: options.targetPrecision ?? 0.9,
-    bootstrapRounds: options.bootstrapRounds ?? 1000,
+    bootstrapRounds: options.bootstrapRounds,
     seed: options.seed ?? 1,
     iouThresholds: options.iouThresholds ?? [0.3, 0.5],
     disagreementsShown: options.disagreementsShown ?? 50,
@@ -211,7 +216,7 @@ export function evaluateLabels(results: ResultsRead, labels: LabelsRead, options
     labels_file: labels.file,
     labels_format: labels.format,
     metrics_file: options.metrics?.file ?? null,
-    settings: { bands: settings.bands, target_precision: settings.targetPrecision, bootstrap_rounds: settings.bootstrapRounds, seed: settings.seed, iou_thresholds: settings.iouThresholds },
+    settings: { bands: settings.bands, target_precision: settings.targetPrecision, bootstrap_rounds: settings.bootstrapRounds ?? null, seed: settings.seed, iou_thresholds: settings.iouThresholds },
     labels: {
       total: labels.labels.length,
       good: labels.labels.filter((l) => l.good).length,
