@@ -70,13 +70,22 @@ export async function evalBench(): Promise<Record<string, unknown>> {
     await readAndParse(dir); // warm the page cache for both
     const parseMs: number[] = [];
     const evalMs: number[] = [];
+    const parseCpuMs: number[] = [];
+    const evalCpuMs: number[] = [];
+    const cpuMs = (since: NodeJS.CpuUsage) => {
+      const used = process.cpuUsage(since);
+      return (used.user + used.system) / 1000;
+    };
     const stagesMs: Array<Record<string, number>> = [];
     let summary: Record<string, unknown> = {};
     for (let i = 0; i < RUNS; i++) {
       let t = performance.now();
+      let cpu = process.cpuUsage();
       await readAndParse(dir);
       parseMs.push(performance.now() - t);
+      parseCpuMs.push(cpuMs(cpu));
       t = performance.now();
+      cpu = process.cpuUsage();
       const results = await readResults(dir);
       const tRead = performance.now();
       const labels = await readLabels(join(dir, 'labels.jsonl'));
@@ -85,6 +94,7 @@ export async function evalBench(): Promise<Record<string, unknown>> {
       const tEval = performance.now();
       JSON.stringify(report);
       evalMs.push(performance.now() - t);
+      evalCpuMs.push(cpuMs(cpu));
       stagesMs.push({ read_results: Math.round(tRead - t), read_labels: Math.round(tLabels - tRead), metrics_and_bootstrap: Math.round(tEval - tLabels) });
       summary = { runs: report.runs.map((r) => ({ prompt: r.prompt_id, n: r.n, bootstrap_rounds: r.roc_auc_ci95?.rounds, unscored: r.unscored.length, roc_auc: r.roc_auc, f1_at_0_3: r.timestamps?.at_iou[0]?.f1 })) };
     }
@@ -94,6 +104,10 @@ export async function evalBench(): Promise<Record<string, unknown>> {
       read_and_parse_median_ms: Math.round(median(parseMs)),
       eval_median_ms: Math.round(median(evalMs)),
       ratio: +(median(evalMs) / median(parseMs)).toFixed(3),
+      // CPU time (user + system) of this process: what the work costs when the machine is shared.
+      read_and_parse_cpu_median_ms: Math.round(median(parseCpuMs)),
+      eval_cpu_median_ms: Math.round(median(evalCpuMs)),
+      cpu_ratio: +(median(evalCpuMs) / median(parseCpuMs)).toFixed(3),
       read_and_parse_ms: parseMs.map(Math.round),
       eval_ms: evalMs.map(Math.round),
       eval_stages_ms: stagesMs,
