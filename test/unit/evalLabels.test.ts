@@ -133,6 +133,7 @@ describe('reading results and evaluating them against labels', () => {
     put('c.mp4.critic-v2.tiny-fp32.failed.json', { video: '/v/c.mp4', prompt: { id: 'critic', version: 2 }, model: 'tiny-fp32', error: 'not a readable video' });
     put('d.mp4.critic-v2.tiny-fp32.json', { ...critique('/v/d.mp4', ['No']), status: 'failed' });
     write('batch/results/junk.json', '{"schema":');
+    put('runs/e.mp4.critic-v2.tiny-fp32.json', critique('/v/runs/e.mp4', ['Yes']));
     write('batch/runs/r1/manifest.json', JSON.stringify({ videos_root: '/v' }));
     const read = await readResults(out);
     const byVideo = new Map(read.results.map((r) => [r.video, r]));
@@ -143,6 +144,8 @@ describe('reading results and evaluating them against labels', () => {
     assert.match(byVideo.get('/v/c.mp4')!.unscored_reason!, /^failed: not a readable video/);
     assert.equal(byVideo.get('/v/d.mp4')!.score, null);
     assert.deepEqual(read.skipped, ['results/junk.json']);
+    // A video folder named "runs" is read like any other.
+    assert.equal(byVideo.get('/v/runs/e.mp4')!.score, 0);
   });
 
   it('reads a folder that score --out wrote, and evaluates per prompt × model with everything unmatched listed', async () => {

@@ -44,12 +44,13 @@ export interface ResultsRead {
 
 const READ_SLICE = 256;
 
-async function jsonFilesUnder(dir: string, out: string[] = []): Promise<string[]> {
+/** JSON files under a folder; `skip` names top-level folders to leave out (a flat folder's batch manifests). */
+async function jsonFilesUnder(dir: string, skip: readonly string[] = [], out: string[] = []): Promise<string[]> {
   for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (entry.name !== 'runs') await jsonFilesUnder(path, out);
+      if (!skip.includes(entry.name)) await jsonFilesUnder(path, [], out);
     } else if (entry.name.endsWith('.json')) out.push(path);
   }
   return out;
@@ -130,8 +131,8 @@ export async function videosRootOf(dir: string, videos: string[]): Promise<strin
  * --out` wrote result files into. Of several results for one video × prompt × model the newest counts.
  */
 export async function readResults(dir: string): Promise<ResultsRead> {
-  const base = existsSync(join(dir, 'results')) ? join(dir, 'results') : dir;
-  const files = (await jsonFilesUnder(base)).sort();
+  const batchLayout = existsSync(join(dir, 'results'));
+  const files = (await jsonFilesUnder(batchLayout ? join(dir, 'results') : dir, batchLayout ? [] : ['runs'])).sort();
   // Small files read synchronously, in slices between which the event loop runs: several times faster than one
   // asynchronous read per file (each a round trip through the thread pool), and an extension host stays responsive.
   const read = new Array<ScoredVideo | undefined>(files.length);
