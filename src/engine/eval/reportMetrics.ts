@@ -46,9 +46,9 @@ const num = (v: number | null) => (v === null ? '–' : v.toFixed(3));
 
 /** Score (x) against a metric (y, its own range) for one run; at most 3000 points. */
 export function metricScatterSvg(points: ReadonlyArray<readonly [number, number]>, name: string): string {
-  const w = 260;
+  const w = 280;
   const h = 200;
-  const m = 30;
+  const m = 48;
   const ys = points.map((p) => p[1]);
   const lo = Math.min(...ys);
   const hi = Math.max(...ys);
