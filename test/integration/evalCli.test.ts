@@ -134,6 +134,18 @@ describe('cosmos-critic eval on results written by the tiny model', () => {
     assert.match(readFileSync(join(scratch, 'r.html'), 'utf8'), /class="metric-scatter"/);
   });
 
+  it('report --labels adds the evaluation to the run report', () => {
+    const labels = join(scratch, 'labels.csv');
+    const r = cli(['report', out, '--labels', labels]);
+    assert.equal(r.status, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as { evaluation: EvalReport };
+    assert.equal(report.evaluation.runs[0]!.n, 6);
+    const html = cli(['report', out, '--labels', labels, '--format', 'html', '--out', join(scratch, 'with-labels.html')]);
+    assert.equal(html.status, 0, html.stderr);
+    const page = readFileSync(join(scratch, 'with-labels.html'), 'utf8');
+    assert.match(page, /<section id="evaluation">[\s\S]*<path class="roc"[\s\S]*<table class="confusion">[\s\S]*<h2>Videos \(lowest score first\)<\/h2>/);
+  });
+
   it('one clear error for a bad labels file or a missing --labels', () => {
     const bad = join(scratch, 'bad.csv');
     writeFileSync(bad, 'video,label\nclip0.mp4,perhaps\n');

@@ -117,21 +117,29 @@ ${metrics}
 <h3>Where critic and label disagree most</h3><table class="disagreements"><thead><tr><th>video</th><th>score</th><th>label</th><th>gap</th></tr></thead><tbody>${disagreements}</tbody></table></section>`;
 }
 
-/** One HTML file that works offline: plots as inline SVG, videos linked by file URLs relative to the report. */
-export function evalHtml(report: EvalReport, reportFile: string): string {
+/** The evaluation's sections (labels, what matched, one section per run), for a page of its own or the run report. */
+export function evalSectionsHtml(report: EvalReport, reportFile: string): string {
   const link = (video: string) => {
     const rel = relative(dirname(reportFile), video).split(sep).join('/');
     return rel.startsWith('..') || rel.startsWith('/') ? pathToFileURL(video).href : encodeURI(rel);
   };
   const list = (items: string[]) => (items.length ? `<ul>${items.slice(0, 50).map((i) => `<li>${esc(i)}</li>`).join('')}${items.length > 50 ? `<li>… ${items.length - 50} more (see the JSON)</li>` : ''}</ul>` : '');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Cosmos Critic evaluation</title>
-<style>body{font:14px system-ui,sans-serif;margin:2em;color:#222;max-width:1100px}table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:3px 8px;text-align:left}.plots{display:flex;gap:2em;flex-wrap:wrap}figure{margin:0}figcaption{font-size:12px;color:#555;max-width:260px}section.run{border-top:2px solid #ccc;margin-top:2em}</style></head>
-<body><h1>How far to trust the critic</h1>
-<p>Results ${esc(report.results_dir)} · labels ${esc(report.labels_file)} (${esc(report.labels_format)}: ${report.labels.total} videos, ${report.labels.good} good, ${report.labels.bad} bad${report.labels.score_labels ? `, ${report.labels.score_labels} with a 1–5 score` : ''}${report.labels.with_violations ? `, ${report.labels.with_violations} with violation times` : ''})${report.metrics_file ? ` · metrics ${esc(report.metrics_file)}` : ''} · generated ${esc(report.generated_at)}</p>
+  return `<p>Labels ${esc(report.labels_file)} (${esc(report.labels_format)}: ${report.labels.total} videos, ${report.labels.good} good, ${report.labels.bad} bad${report.labels.score_labels ? `, ${report.labels.score_labels} with a 1–5 score` : ''}${report.labels.with_violations ? `, ${report.labels.with_violations} with violation times` : ''})${report.metrics_file ? ` · metrics ${esc(report.metrics_file)}` : ''}</p>
 <p>${report.labels_without_result.length} labels name no result · ${report.labels_ambiguous.length} name several videos · ${report.results_without_label.length} videos have no label. None of them is guessed or counted.</p>
 ${list(report.labels_without_result.map((l) => `no result: ${l.video} (line ${l.line})`))}${list(report.labels_ambiguous.map((l) => `several videos: ${l.video} (line ${l.line}): ${l.candidates.join(', ')}`))}
-${report.runs.map((run) => runSection(report, run, link)).join('\n')}
+${report.runs.map((run) => runSection(report, run, link)).join('\n')}`;
+}
+
+export const EVAL_STYLE = '.plots{display:flex;gap:2em;flex-wrap:wrap}figure{margin:0}figcaption{font-size:12px;color:#555;max-width:260px}section.run{border-top:2px solid #ccc;margin-top:2em}';
+
+/** One HTML file that works offline: plots as inline SVG, videos linked by file URLs relative to the report. */
+export function evalHtml(report: EvalReport, reportFile: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Cosmos Critic evaluation</title>
+<style>body{font:14px system-ui,sans-serif;margin:2em;color:#222;max-width:1100px}table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:3px 8px;text-align:left}${EVAL_STYLE}</style></head>
+<body><h1>How far to trust the critic</h1>
+<p>Results ${esc(report.results_dir)} · generated ${esc(report.generated_at)}</p>
+${evalSectionsHtml(report, reportFile)}
 </body></html>
 `;
 }

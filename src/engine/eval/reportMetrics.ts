@@ -73,5 +73,5 @@ export function reportHtmlWithMetrics(html: string, report: RunReport, metrics: 
     .join('');
   const section = `<section id="metrics"><h2>Other metrics beside the critic</h2><p>From ${esc(metrics.file)}${metrics.without_result.length ? ` · ${metrics.without_result.length} rows name no result` : ''}</p>
 <table><thead><tr><th>run</th><th>metric</th><th>videos</th><th>Pearson</th><th>Spearman</th></tr></thead><tbody>${rows}</tbody></table><div style="display:flex;flex-wrap:wrap;gap:1em">${plots}</div></section>\n`;
-  return html.replace(/<h2>Videos \(lowest score first\)<\/h2>/, `${section}$&`);
+  return html.replace(/<h2>Videos \(lowest score first\)<\/h2>/, (heading) => section + heading);
 }
