@@ -38,7 +38,7 @@ export async function scoreCommand(args: string[], io: CliIo): Promise<number> {
       const evaluated = await evaluateWith(backend, video, prompt, { force: values['no-cache'], signal: io.signal, onProgress: (e) => io.progress(progressLine(video, e)) });
       const result = bands && evaluated.reward ? { ...evaluated, reward: { ...evaluated.reward, band: bandWith(evaluated.reward.score, bands) } } : evaluated;
       io.progress('');
-      if (values.out) await writeResultFile(values.out, result);
+      if (values.out) await writeResultFile(values.out, evaluated);
       const r = result.reward!;
       io.stdout(values.json ? JSON.stringify(result) + '\n' : `${r.score.toFixed(4)}  ${r.band.padEnd(6)}  anomaly ${r.anomaly.padEnd(3)}  ${result.video.path}\n`);
     } catch (err) {
