@@ -12,6 +12,7 @@ function isRun(v: unknown): boolean {
     typeof v.prompt_id === 'string' &&
     typeof v.model === 'string' &&
     typeof v.n === 'number' &&
+    typeof v.n_unscored === 'number' &&
     isNumberOrNull(v.roc_auc) &&
     Array.isArray(v.roc_curve) &&
     v.roc_curve.every((p) => isObject(p) && typeof p.fpr === 'number' && typeof p.tpr === 'number') &&
@@ -26,5 +27,13 @@ function isRun(v: unknown): boolean {
 }
 
 export function isCalibrationView(value: unknown): value is CalibrationView {
-  return isObject(value) && value.schema === 'cosmos-critic/eval@1' && typeof value.labels_file === 'string' && Array.isArray(value.runs) && value.runs.every(isRun);
+  return (
+    isObject(value) &&
+    value.schema === 'cosmos-critic/eval@1' &&
+    typeof value.labels_file === 'string' &&
+    isObject(value.counts) &&
+    ['labels_without_result', 'labels_ambiguous', 'results_without_label'].every((k) => typeof (value.counts as Record<string, unknown>)[k] === 'number') &&
+    Array.isArray(value.runs) &&
+    value.runs.every(isRun)
+  );
 }

@@ -95,7 +95,7 @@ function statsList(run: EvalRun): HTMLElement {
     'dl',
     { id: 'calibration-stats', class: 'stats' },
     stat('n', 'Labelled videos', `${run.n} (${run.n_good} good, ${run.n_bad} bad)`, 'Labelled videos with a usable score'),
-    stat('unscored', 'Without a score', String(run.unscored.length), 'Labelled videos whose result failed or has no parsed trial: left out, never counted as bad'),
+    stat('unscored', 'Without a score', String(run.n_unscored), 'Labelled videos whose result failed or has no parsed trial: left out, never counted as bad'),
     stat('roc_auc', 'ROC AUC', `${formatStat(run.roc_auc)}${ci}`, 'Chance that a good video scores above a bad one, with its bootstrap 95 % interval'),
     stat('pr_auc', 'PR AUC', formatStat(run.pr_auc), 'Average precision of "good" ranked by score'),
     stat('best', 'Best threshold', best ? `${formatStat(best.threshold)} · balanced accuracy ${formatPercent(best.balanced_accuracy)}` : '–', "Youden's J: the cut-off with the highest TPR − FPR"),
@@ -162,10 +162,11 @@ export function createCalibrationView(events: CalibrationEvents): CalibrationPan
       });
       list.append(item);
     }
+    const counts = report.counts;
     const missing = [
-      report.labels_without_result.length ? `${report.labels_without_result.length} labels name no result` : '',
-      report.labels_ambiguous.length ? `${report.labels_ambiguous.length} name several videos` : '',
-      report.results_without_label.length ? `${report.results_without_label.length} videos have no label` : '',
+      counts.labels_without_result ? `${counts.labels_without_result} labels name no result` : '',
+      counts.labels_ambiguous ? `${counts.labels_ambiguous} name several videos` : '',
+      counts.results_without_label ? `${counts.results_without_label} videos have no label` : '',
     ].filter(Boolean);
     body.replaceChildren(
       el('p', { class: 'folder' }, `Labels: ${report.labels_file} (${report.labels_format}, ${report.labels.total} videos)${missing.length ? ` · ${missing.join(' · ')} (not counted)` : ''}`),

@@ -125,7 +125,7 @@ export function evalSectionsHtml(report: EvalReport, reportFile: string): string
   };
   const list = (items: string[]) => (items.length ? `<ul>${items.slice(0, 50).map((i) => `<li>${esc(i)}</li>`).join('')}${items.length > 50 ? `<li>… ${items.length - 50} more (see the JSON)</li>` : ''}</ul>` : '');
   return `<p>Labels ${esc(report.labels_file)} (${esc(report.labels_format)}: ${report.labels.total} videos, ${report.labels.good} good, ${report.labels.bad} bad${report.labels.score_labels ? `, ${report.labels.score_labels} with a 1–5 score` : ''}${report.labels.with_violations ? `, ${report.labels.with_violations} with violation times` : ''})${report.metrics_file ? ` · metrics ${esc(report.metrics_file)}` : ''}</p>
-<p>${report.labels_without_result.length} labels name no result · ${report.labels_ambiguous.length} name several videos · ${report.results_without_label.length} videos have no label. None of them is guessed or counted.</p>
+<p>${report.counts.labels_without_result} labels name no result · ${report.counts.labels_ambiguous} name several videos · ${report.counts.results_without_label} videos have no label. None of them is guessed or counted.</p>
 ${list(report.labels_without_result.map((l) => `no result: ${l.video} (line ${l.line})`))}${list(report.labels_ambiguous.map((l) => `several videos: ${l.video} (line ${l.line}): ${l.candidates.join(', ')}`))}
 ${report.runs.map((run) => runSection(report, run, link)).join('\n')}`;
 }

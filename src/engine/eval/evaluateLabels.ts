@@ -68,6 +68,7 @@ export interface EvalRun {
   n_good: number;
   n_bad: number;
   /** Labelled videos whose result has no usable score (failed, or no trial parsed): never counted as bad. */
+  n_unscored: number;
   unscored: Array<{ video: string; reason: string }>;
   roc_auc: number | null;
   roc_auc_ci95: { low: number; high: number; rounds: number } | null;
@@ -101,6 +102,8 @@ export interface EvalReport {
   /** bootstrap_rounds: as asked, or null for the default (each run's interval says how many it used). */
   settings: { bands: Bands; target_precision: number; bootstrap_rounds: number | null; seed: number; iou_thresholds: number[] };
   labels: { total: number; good: number; bad: number; score_labels: number; with_violations: number };
+  /** How many labels name no result or several videos, and how many results no label names (the lists below). */
+  counts: { labels_without_result: number; labels_ambiguous: number; results_without_label: number };
   /** Labels that name no result, or several: listed, never guessed. */
   labels_without_result: Array<{ video: string; line: number }>;
   labels_ambiguous: Array<{ video: string; line: number; candidates: string[] }>;
@@ -130,6 +133,18 @@ function predictedIntervals(result: ScoredVideo): Interval[] {
 }
 
 /** 1,000 rounds up to 20,000 videos; beyond, as many as 2·10⁷ draws allow, never under 200. */
+/** A copy for a view: every list cut to `max` entries (the counts stay whole). */
+export function trimmedForView(report: EvalReport, max = 200): EvalReport {
+  return {
+    ...report,
+    labels_without_result: report.labels_without_result.slice(0, max),
+    labels_ambiguous: report.labels_ambiguous.slice(0, max),
+    results_without_label: report.results_without_label.slice(0, max),
+    metrics_without_result: report.metrics_without_result.slice(0, max),
+    runs: report.runs.map((run) => ({ ...run, unscored: run.unscored.slice(0, max) })),
+  };
+}
+
 export const defaultBootstrapRounds = (n: number) => Math.max(200, Math.min(1000, Math.floor(2e7 / Math.max(1, n))));
 
 const labelTarget = (label: VideoLabel) => (label.score5 !== null ? (label.score5 - 1) / 4 : label.good ? 1 : 0);
@@ -157,6 +172,7 @@ function evaluateRun(pairs: Array<{ label: VideoLabel; result: ScoredVideo }>, m
     n: items.length,
     n_good: items.filter((x) => x.good).length,
     n_bad: items.filter((x) => !x.good).length,
+    n_unscored: pairs.length - scoredPairs.length,
     unscored: pairs.filter((p) => p.result.score === null).map((p) => ({ video: p.result.video, reason: p.result.unscored_reason ?? 'no score' })),
     roc_auc: rocAuc(items),
     roc_auc_ci95: rocAucBootstrap(items, options.bootstrapRounds ?? defaultBootstrapRounds(items.length), options.seed),
@@ -206,6 +222,7 @@ export function evaluateLabels(results: ResultsRead, labels: LabelsRead, options
     if (list) list.push(pair);
     else byRun.set(key, [pair]);
   }
+  const unlabelled = [...new Set(match.unlabelled.map((r) => r.video))].sort();
   const runs = [...byRun.values()].map((pairs) => evaluateRun(pairs, metricsByResult, options.metrics?.columns ?? [], settings));
   runs.sort((a, b) => a.prompt_id.localeCompare(b.prompt_id) || a.prompt_version.localeCompare(b.prompt_version) || a.model.localeCompare(b.model));
   return {
@@ -224,9 +241,10 @@ export function evaluateLabels(results: ResultsRead, labels: LabelsRead, options
       score_labels: labels.labels.filter((l) => l.score5 !== null).length,
       with_violations: labels.labels.filter((l) => l.violations !== null).length,
     },
+    counts: { labels_without_result: match.unmatched.length, labels_ambiguous: match.ambiguous.length, results_without_label: unlabelled.length },
     labels_without_result: match.unmatched.map((l) => ({ video: l.video, line: l.line })),
     labels_ambiguous: match.ambiguous.map((a) => ({ video: a.entry.video, line: a.entry.line, candidates: a.candidates })),
-    results_without_label: [...new Set(match.unlabelled.map((r) => r.video))].sort(),
+    results_without_label: unlabelled,
     metrics_without_result: metricsUnmatched,
     runs,
   };

@@ -7,7 +7,7 @@ import { outputLog } from '../outputLog';
 import type { PlayerHost } from '../playerPanel';
 import { errorMessage } from '../requestErrors';
 import { renderWebviewPage } from '../webviewHtml';
-import type { EvalReport } from '../../engine/eval/evaluateLabels';
+import { trimmedForView, type EvalReport } from '../../engine/eval/evaluateLabels';
 import { calibratedBands, evaluateFolder, pickTableFile, saveSuggestedBands, withBands } from './calibration';
 import { openInPlayer } from './openInPlayer';
 import { ResultRowsIndex } from './resultRows';
@@ -171,7 +171,7 @@ export class ResultsPanel {
     try {
       this.calibration = await evaluateFolder(this.dir, this.labelsFile, this.metricsFile, await calibratedBands());
       const none = this.calibration.runs.length === 0 ? `None of the labels in ${path.basename(this.labelsFile)} names a video of these results (name videos by a path under the videos' folder, or by file name).` : null;
-      this.post({ type: 'calibration', report: this.calibration, message: none });
+      this.post({ type: 'calibration', report: trimmedForView(this.calibration), message: none });
     } catch (error) {
       this.calibration = undefined;
       this.post({ type: 'calibration', report: null, message: errorMessage(error) });
