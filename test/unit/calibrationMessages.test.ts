@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EvalReport } from '../../src/engine/eval/evaluateLabels';
-import { evaluateLabels } from '../../src/engine/eval/evaluateLabels';
+import { evaluateLabels, trimmedForView } from '../../src/engine/eval/evaluateLabels';
 import { parseFromResultsMessage, parseResultsState, parseToResultsMessage } from '../../src/shared/resultsMessages';
 
 function report(): EvalReport {
@@ -24,6 +24,14 @@ describe('results browser: calibration messages', () => {
     broken.runs[0]!.disagreements = [{ video: 1 }];
     assert.equal(parseToResultsMessage({ type: 'calibration', report: broken, message: null }), undefined);
     assert.equal(parseToResultsMessage({ type: 'calibration', report: { schema: 'other' }, message: null }), undefined);
+  });
+  it('cuts long lists for the view and keeps the counts whole', () => {
+    const r = report();
+    const many = { ...r, results_without_label: Array.from({ length: 500 }, (_, i) => `/v/x${i}.mp4`), counts: { ...r.counts, results_without_label: 500 } };
+    const view = trimmedForView(many, 200);
+    assert.equal(view.results_without_label.length, 200);
+    assert.equal(view.counts.results_without_label, 500);
+    assert.equal(parseToResultsMessage({ type: 'calibration', report: view, message: null })?.type, 'calibration');
   });
   it('accepts the requests the tab sends, and keeps the tab across reloads', () => {
     assert.deepEqual(parseFromResultsMessage({ type: 'chooseLabels', path: '/etc/passwd' }), { type: 'chooseLabels' });
