@@ -1,6 +1,10 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_BANDS, readBandsFile } from '../engine/eval/bands';
+import { sortIntoBands } from '../engine/eval/sortIntoBands';
 import { loadPrompt } from '../engine/evaluate/shippedPrompts';
 import { findVideos } from '../engine/jobs/findVideos';
+import type { SummaryRow } from '../engine/jobs/batchFiles';
 import { runBatch, type BatchProgress } from '../engine/jobs/batchRunner';
 import type { CliIo } from './cliIo';
 import { ENGINE_FLAGS_HELP, ENGINE_FLAG_SPECS, backendFrom } from './engineFlags';
@@ -20,6 +24,9 @@ Options:
   --batch-size N         videos decoded and vision-encoded ahead of inference (default 4; local model)
   --resume               skip video × prompt pairs whose result is already in DIR
   --include G / --exclude G   glob filters on the found videos (repeatable)
+  --bands FILE           band cut-offs from "cosmos-critic eval --write-bands" for the summary (default 0.7 / 0.3)
+  --sort-into DIR        place the videos into DIR/good, DIR/uncertain, DIR/bad by band (per prompt when several)
+  --sort-mode link|copy  how --sort-into places them (default link: symbolic links to the originals)
 ${ENGINE_FLAGS_HELP}`;
 
 function count(name: string, raw: string | undefined, fallback: number, min: number): number {
@@ -55,18 +62,26 @@ export async function batchCommand(args: string[], io: CliIo): Promise<number> {
       resume: { type: 'boolean' },
       include: { type: 'string', multiple: true },
       exclude: { type: 'string', multiple: true },
+      bands: { type: 'string' },
+      'sort-into': { type: 'string' },
+      'sort-mode': { type: 'string' },
     },
   });
   if (positionals.length === 0) throw new UsageError('batch needs at least one folder, glob or video');
   if (!values.out) throw new UsageError('batch needs --out DIR');
   const concurrency = count('concurrency', values.concurrency, 2, 1);
   const prefetch = count('batch-size', values['batch-size'], 4, 0);
+  const sortMode = values['sort-mode'] ?? 'link';
+  if (sortMode !== 'link' && sortMode !== 'copy') throw new UsageError('--sort-mode must be link or copy');
+  const bands = values.bands ? await readBandsFile(resolve(values.bands)) : undefined;
   const prompts = (values.prompt ?? ['reward']).map(loadPrompt);
   const videos = await findVideos(positionals, { include: values.include, exclude: values.exclude });
   if (videos.length === 0) throw new UsageError(`no videos found in ${positionals.join(', ')}`);
   const backend = await backendFrom(values, io);
+  const rows: SummaryRow[] = [];
   const manifest = await runBatch(videos, prompts, {
     backend,
+    bands,
     outDir: values.out,
     concurrency,
     prefetch,
@@ -74,6 +89,7 @@ export async function batchCommand(args: string[], io: CliIo): Promise<number> {
     signal: io.signal,
     onProgress: (p) => io.progress(bar(p)),
     onItem: (row) => {
+      rows.push(row);
       if (row.status === 'failed') io.reportError(new Error(row.error ?? 'failed'));
       else if (!io.stdoutIsTTY) io.stdout(`${row.status} ${row.score === null ? '-' : row.score.toFixed(4)} ${row.prompt_id} ${row.video}\n`);
     },
@@ -81,5 +97,12 @@ export async function batchCommand(args: string[], io: CliIo): Promise<number> {
   io.progress('');
   const c = manifest.counts;
   io.stdout(`${manifest.status}: ${c.done} done, ${c.skipped} already there, ${c.failed} failed of ${c.total} → ${values.out} (run ${manifest.id})\n`);
+  if (values['sort-into']) {
+    const sorted = await sortIntoBands(rows, manifest.videos_root, resolve(values['sort-into']), bands ?? DEFAULT_BANDS, sortMode);
+    for (const error of sorted.errors) io.reportError(new Error(error));
+    const p = sorted.placed;
+    io.stdout(`sorted into ${resolve(values['sort-into'])}: ${p.good} good, ${p.uncertain} uncertain, ${p.bad} bad${sorted.unscored.length ? `, ${sorted.unscored.length} without a score left out` : ''}\n`);
+    if (sorted.errors.length) return 1;
+  }
   return c.failed > 0 ? 1 : 0;
 }

@@ -4,6 +4,7 @@ import type { CliIo } from './cliIo';
 import { BATCH_HELP, batchCommand } from './batchCommand';
 import { CRITIQUE_HELP, critiqueCommand } from './critiqueCommand';
 import { INPUTS_HELP, inputsCommand } from './inputsCommand';
+import { EVAL_HELP, evalCommand } from './evalCommand';
 import { PARSE_HELP, parseCommand } from './parseCommand';
 import { PROMPT_HELP, promptCommand } from './promptCommand';
 import { PROBE_HELP, probeCommand } from './probeCommand';
@@ -25,6 +26,7 @@ Commands:
   critique <video>  chain-of-thought critique with violations and their times
   batch <dir|glob…> every video × prompt, with results, manifest and summary on disk (resumable)
   report <dir>      statistics, CSV or a single-file HTML report of a results folder
+  eval <dir>        agreement with your labels: ROC AUC, calibration, bands, violation times
   serve             the local model as an OpenAI-compatible server
   inputs <video>    dump exactly what the model receives (frames, pixel values, tokens, positions)
   prompt import F   NVIDIA's prompt files (critic YAML, reward script, text) → *.prompt.md, verbatim
@@ -42,6 +44,7 @@ const COMMANDS: Record<string, { run: (args: string[], io: CliIo) => Promise<num
   report: { run: reportCommand, help: REPORT_HELP },
   inputs: { run: inputsCommand, help: INPUTS_HELP },
   prompt: { run: promptCommand, help: PROMPT_HELP },
+  eval: { run: evalCommand, help: EVAL_HELP },
 };
 
 function errorLine(err: unknown, file?: string): string {

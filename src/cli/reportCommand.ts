@@ -1,6 +1,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { readBandsFile } from '../engine/eval/bands';
+import { evaluateLabels } from '../engine/eval/evaluateLabels';
+import { EVAL_STYLE, evalSectionsHtml } from '../engine/eval/evalReportFormats';
+import { readLabels } from '../engine/eval/labels';
+import { readMetricsFile } from '../engine/eval/extraMetrics';
+import { joinReportMetrics, reportCsvWithMetrics, reportHtmlWithMetrics } from '../engine/eval/reportMetrics';
+import { readResults, videosRootOf } from '../engine/eval/resultsSource';
 import { writeFileAtomic } from '../engine/store/atomicWrite';
 import { compareRuns, rankRuns } from '../engine/store/compareRuns';
 import { buildReport, reportCsv, reportHtml } from '../engine/store/runReport';
@@ -15,7 +22,12 @@ median score, bands, violation categories and a score histogram; and one row per
 to stdout unless --out; html (a single file that works offline) goes to <results-dir>/report.html.
 --compare pairs two runs (two models, checkpoints or prompt versions) by video: Spearman and Kendall
 rank correlation, verdict agreement, the biggest disagreements first, and both runs ranked by mean
-score with 95 % confidence intervals (JSON).`;
+score with 95 % confidence intervals (JSON).
+--bands FILE counts bands with cut-offs from "cosmos-critic eval --write-bands" instead of 0.7 / 0.3.
+--metrics FILE joins other per-video metrics (CSV/JSONL: video + numeric columns) into the rows, with their
+Pearson and Spearman correlation with the score.
+--labels FILE adds the evaluation against your labels ("cosmos-critic eval --help"): ROC curve, reliability
+diagram, confusion at the bands, violation times (JSON: an "evaluation" field).`;
 
 function resultsFolder(arg: string): string {
   const dir = resolve(arg);
@@ -26,7 +38,7 @@ function resultsFolder(arg: string): string {
 }
 
 export async function reportCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string' }, out: { type: 'string' }, compare: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string' }, out: { type: 'string' }, compare: { type: 'string' }, bands: { type: 'string' }, metrics: { type: 'string' }, labels: { type: 'string' } } });
   if (positionals.length !== 1) throw new UsageError('report takes one results folder');
   const dir = resultsFolder(positionals[0]!);
   if (values.compare) {
@@ -38,9 +50,22 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   }
   const format = values.format ?? 'json';
   if (!['json', 'csv', 'html'].includes(format)) throw new UsageError('--format must be json, csv or html');
-  const report = await buildReport(dir);
+  const bands = values.bands ? await readBandsFile(resolve(values.bands)) : undefined;
+  const table = values.metrics ? await readMetricsFile(resolve(values.metrics)) : undefined;
+  const report = await buildReport(dir, bands);
+  const metrics = table ? joinReportMetrics(report, table, await videosRootOf(dir, report.rows.map((r) => r.video))) : undefined;
+  const evaluation = values.labels ? evaluateLabels(await readResults(dir), await readLabels(resolve(values.labels)), { bands, metrics: table }) : undefined;
   const out = values.out ?? (format === 'html' ? join(dir, 'report.html') : undefined);
-  const text = format === 'json' ? JSON.stringify(report, null, 2) + '\n' : format === 'csv' ? reportCsv(report) : reportHtml(report, resolve(out!));
+  let text: string;
+  if (format === 'json') text = JSON.stringify({ ...report, ...(metrics ? { metrics } : {}), ...(evaluation ? { evaluation } : {}) }, null, 2) + '\n';
+  else if (format === 'csv') text = metrics ? reportCsvWithMetrics(report, metrics) : reportCsv(report);
+  else {
+    text = metrics ? reportHtmlWithMetrics(reportHtml(report, resolve(out!)), report, metrics) : reportHtml(report, resolve(out!));
+    if (evaluation) {
+      const section = `<section id="evaluation"><h2>Against your labels</h2>${evalSectionsHtml(evaluation, resolve(out!))}</section>\n`;
+      text = text.replace('</style>', () => `${EVAL_STYLE}</style>`).replace(/<h2>Videos \(lowest score first\)<\/h2>/, (heading) => section + heading);
+    }
+  }
   if (out) {
     await writeFileAtomic(resolve(out), text);
     io.stdout(`${resolve(out)}\n`);

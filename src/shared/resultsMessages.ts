@@ -2,6 +2,7 @@
  * Messages between the extension host and the results browser webview, and their validators. A row is one
  * video × prompt × model as `summary.jsonl` writes it.
  */
+import { isCalibrationView, type CalibrationView } from './calibrationMessages';
 import type { SummaryRow } from './summaryRow';
 
 export type ResultRowView = SummaryRow;
@@ -20,7 +21,9 @@ export type ToResultsMessage =
   /** Every folder with all its rows: on `ready`, and after the files change. */
   | { type: 'data'; sources: ResultsSourceView[] }
   /** A line for the status bar of the page (reading, errors); null clears it. */
-  | { type: 'status'; message: string | null; busy: boolean };
+  | { type: 'status'; message: string | null; busy: boolean }
+  /** The evaluation against the labels the user chose (Calibration tab); null with a message when there is none. */
+  | { type: 'calibration'; report: CalibrationView | null; message: string | null };
 
 /** Results webview → extension host. */
 export type FromResultsMessage =
@@ -32,9 +35,15 @@ export type FromResultsMessage =
   | { type: 'addFolder' }
   | { type: 'removeFolder'; source: number }
   | { type: 'exportReport' }
-  | { type: 'critiqueWorkspace' };
+  | { type: 'critiqueWorkspace' }
+  /** Pick a labels file and evaluate the results against it. */
+  | { type: 'chooseLabels' }
+  /** Pick a file of other per-video metrics to correlate with the score in the evaluation. */
+  | { type: 'chooseMetrics' }
+  /** Save the suggested bands of run `run` of the evaluation shown, for score/batch/report and the workspace. */
+  | { type: 'saveBands'; run: number };
 
-export const RESULT_TABS = ['table', 'compare', 'rank'] as const;
+export const RESULT_TABS = ['table', 'compare', 'rank', 'calibration'] as const;
 export type ResultsTab = (typeof RESULT_TABS)[number];
 
 export const SORT_COLUMNS = ['video', 'score', 'band', 'anomaly', 'violations', 'categories', 'duration', 'prompt', 'model', 'error'] as const;
@@ -126,6 +135,8 @@ export function parseToResultsMessage(value: unknown): ToResultsMessage | undefi
     }
     case 'status':
       return isStringOrNull(value.message) && typeof value.busy === 'boolean' ? { type: 'status', message: value.message, busy: value.busy } : undefined;
+    case 'calibration':
+      return (value.report === null || isCalibrationView(value.report)) && isStringOrNull(value.message) ? { type: 'calibration', report: value.report, message: value.message } : undefined;
     default:
       return undefined;
   }
@@ -140,7 +151,11 @@ export function parseFromResultsMessage(value: unknown): FromResultsMessage | un
     case 'addFolder':
     case 'exportReport':
     case 'critiqueWorkspace':
+    case 'chooseLabels':
+    case 'chooseMetrics':
       return { type: value.type };
+    case 'saveBands':
+      return Number.isInteger(value.run) && (value.run as number) >= 0 ? { type: 'saveBands', run: value.run as number } : undefined;
     case 'removeFolder':
       return isSourceId(value.source) && value.source > 0 ? { type: 'removeFolder', source: value.source } : undefined;
     case 'openVideo':

@@ -10,6 +10,7 @@ import {
 } from '../../src/shared/resultsMessages.js';
 import { createButton } from '../toolkit.js';
 import { vscodeApi } from '../vscodeApi.js';
+import { createCalibrationView } from './calibrationView.js';
 import { createCompareView } from './compareView.js';
 import { el, fillSelect } from './dom.js';
 import { groupsOf, type RowGroup } from './groups.js';
@@ -51,7 +52,7 @@ critique.element.hidden = true;
 
 // --- Tabs
 
-const TAB_LABELS: Record<ResultsTab, string> = { table: 'Results', compare: 'Compare', rank: 'Rank' };
+const TAB_LABELS: Record<ResultsTab, string> = { table: 'Results', compare: 'Compare', rank: 'Rank', calibration: 'Calibration' };
 const tabs = el('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Views' });
 const panes = new Map<ResultsTab, HTMLElement>();
 const tabButtons = new Map<ResultsTab, HTMLButtonElement>();
@@ -166,6 +167,14 @@ const rank = createRankView({
 });
 panes.get('rank')!.append(rank.element);
 
+const calibration = createCalibrationView({
+  onChooseLabels: () => post({ type: 'chooseLabels' }),
+  onChooseMetrics: () => post({ type: 'chooseMetrics' }),
+  onSaveBands: (run) => post({ type: 'saveBands', run }),
+  onOpen: (video, resultFile) => post({ type: 'openVideo', source: 0, video, resultFile }),
+});
+panes.get('calibration')!.append(calibration.element);
+
 function updateVisibleTab(): void {
   if (!received) return;
   if (state.tab === 'compare' && stale.compare) {
@@ -224,6 +233,8 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (!message) return;
   if (message.type === 'data') {
     showData(message.sources);
+  } else if (message.type === 'calibration') {
+    calibration.update(message.report, message.message);
   } else {
     setStatus(message.message, message.busy);
   }

@@ -5,6 +5,7 @@ import type { PromptFile } from '../../promptfile/promptFile';
 import type { CriticResult } from '../../shared/result';
 import { evaluateWith, type Backend } from '../evaluate/backend';
 import { prepareVideo } from '../evaluate/evaluateVideo';
+import { bandWith, type Bands } from '../eval/bands';
 import { writeFileAtomic } from '../store/atomicWrite';
 import { commonRoot, modelLabelOf, resultFileFor, summaryRow, toCsv, type SummaryRow } from './batchFiles';
 
@@ -32,6 +33,8 @@ export interface BatchOptions {
   signal?: AbortSignal;
   onProgress?: (progress: BatchProgress) => void;
   onItem?: (row: SummaryRow) => void;
+  /** Band cut-offs from an evaluation, for the summary's band column (result files keep the prompt's). */
+  bands?: Bands;
 }
 
 export interface BatchManifest {
@@ -125,6 +128,7 @@ export async function runBatch(videos: string[], prompts: PromptFile[], options:
     options.onProgress?.({ ...c, running: [...running], videosPerMinute: rate, etaS: rate > 0 ? (left / rate) * 60 : null });
   };
   const record = async (job: Job, row: SummaryRow) => {
+    if (options.bands && row.score !== null) row = { ...row, band: bandWith(row.score, options.bands) };
     rows.set(job, row);
     await appendFile(join(outDir, 'summary.jsonl'), JSON.stringify(row) + '\n');
     options.onItem?.(row);

@@ -14,7 +14,7 @@ export function ranks(values: readonly number[]): number[] {
   return out;
 }
 
-function pearson(x: readonly number[], y: readonly number[]): number | null {
+export function pearson(x: readonly number[], y: readonly number[]): number | null {
   const n = x.length;
   if (n < 2) return null;
   const mx = x.reduce((a, b) => a + b, 0) / n;

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CriticResult } from '../../shared/result';
+import { bandWith, DEFAULT_BANDS, type Bands } from '../eval/bands';
 import { modelLabelOf, summaryRow, toCsv, type SummaryRow } from '../jobs/batchFiles';
 
 export interface ReportGroup {
@@ -24,6 +25,8 @@ export interface RunReport {
   generated_at: string;
   results_dir: string;
   totals: { results: number; failed: number };
+  /** Band cut-offs the bands are counted with. */
+  bands: Bands;
   groups: ReportGroup[];
   rows: SummaryRow[];
 }
@@ -75,12 +78,13 @@ export async function resultFiles(dir: string): Promise<string[]> {
 }
 
 /** Reads every result (and failure) under `<dir>/results` into per-prompt × model statistics and one row per result. */
-export async function buildReport(dir: string): Promise<RunReport> {
+export async function buildReport(dir: string, bands: Bands = DEFAULT_BANDS): Promise<RunReport> {
   const rows: SummaryRow[] = [];
   const categoriesOf = new Map<SummaryRow, string[]>();
   for (const file of await resultFiles(dir)) {
     const read = await readResultRow(file, dir);
     if (!read) continue;
+    if (read.row.score !== null && bands !== DEFAULT_BANDS) read.row.band = bandWith(read.row.score, bands);
     rows.push(read.row);
     categoriesOf.set(read.row, read.categories);
   }
@@ -109,6 +113,7 @@ export async function buildReport(dir: string): Promise<RunReport> {
     schema: 'cosmos-critic/report@1',
     generated_at: new Date().toISOString(),
     results_dir: dir,
+    bands,
     totals: { results: rows.filter((r) => r.status === 'ok').length, failed: rows.filter((r) => r.status === 'failed').length },
     groups: [...groups.values()].map(({ scores, ...g }) => ({ ...g, mean_score: scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null, median_score: median(scores) })),
     rows,
@@ -119,7 +124,7 @@ export const reportCsv = (report: RunReport): string => toCsv(report.rows);
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-function histogramSvg(g: ReportGroup): string {
+function histogramSvg(g: ReportGroup, bands: Bands): string {
   const w = 320;
   const h = 120;
   const max = Math.max(1, ...g.histogram);
@@ -132,7 +137,7 @@ function histogramSvg(g: ReportGroup): string {
     })
     .join('');
   const cut = (x: number) => `<line x1="${x * w}" x2="${x * w}" y1="0" y2="${h - 14}" stroke="#555" stroke-dasharray="3,3"/>`;
-  return `<svg width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="score histogram">${bars}${cut(0.3)}${cut(0.7)}<text x="0" y="${h - 2}" font-size="10">0</text><text x="${w - 8}" y="${h - 2}" font-size="10">1</text></svg>`;
+  return `<svg width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="score histogram">${bars}${cut(bands.low)}${cut(bands.high)}<text x="0" y="${h - 2}" font-size="10">0</text><text x="${w - 8}" y="${h - 2}" font-size="10">1</text></svg>`;
 }
 
 /** One self-contained HTML file: no scripts or fetches, plots as inline SVG, videos linked by relative file URLs. */
@@ -145,7 +150,7 @@ export function reportHtml(report: RunReport, reportFile: string): string {
     .map(
       (g) => `<section><h2>${esc(g.prompt_id)} v${esc(g.prompt_version)} · ${esc(g.model)}</h2>
 <p>${g.count} results, ${g.failed} failed · mean ${g.mean_score?.toFixed(3) ?? '–'} · median ${g.median_score?.toFixed(3) ?? '–'} · high ${g.bands.high} · medium ${g.bands.medium} · low ${g.bands.low}</p>
-${histogramSvg(g)}
+${histogramSvg(g, report.bands ?? DEFAULT_BANDS)}
 <p>Violations by category: ${Object.entries(g.categories).map(([c, n]) => `${esc(c)} ${n}`).join(' · ') || 'none'}</p></section>`,
     )
     .join('\n');

@@ -7,6 +7,8 @@ import { outputLog } from '../outputLog';
 import type { PlayerHost } from '../playerPanel';
 import { errorMessage } from '../requestErrors';
 import { renderWebviewPage } from '../webviewHtml';
+import { trimmedForView, type EvalReport } from '../../engine/eval/evaluateLabels';
+import { calibratedBands, evaluateFolder, pickTableFile, saveSuggestedBands, withBands } from './calibration';
 import { openInPlayer } from './openInPlayer';
 import { ResultRowsIndex } from './resultRows';
 import { resultsDirLabel } from './resultsDir';
@@ -82,6 +84,10 @@ export class ResultsPanel {
   private disposed = false;
   /** Reads run one after another, so two never update a folder's index at once. */
   private reading: Promise<void> = Promise.resolve();
+  /** The labels file the Calibration tab evaluates against, once the user picked one. */
+  private labelsFile: string | undefined;
+  private metricsFile: string | undefined;
+  private calibration: EvalReport | undefined;
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -100,6 +106,9 @@ export class ResultsPanel {
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       panel.onDidDispose(() => this.dispose()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('cosmosCritic.bandsFile')) this.refreshAll();
+      }),
     );
     this.addSource(dir);
   }
@@ -143,7 +152,9 @@ export class ResultsPanel {
     sources = sources.filter((s) => this.sources.get(s.id) === s);
     const started = Date.now();
     try {
-      for (const source of sources) source.rows = await source.index.refresh();
+      const bands = await calibratedBands();
+      for (const source of sources) source.rows = withBands(await source.index.refresh(), bands);
+      if (this.labelsFile && sources.some((s) => s.id === 0)) await this.evaluate();
     } catch (error) {
       this.post({ type: 'status', message: `Could not read the results: ${errorMessage(error)}`, busy: false });
       return;
@@ -153,6 +164,18 @@ export class ResultsPanel {
     outputLog().debug(`results: read ${count} rows from ${sources.map((s) => s.dir).join(', ')} in ${Date.now() - started} ms`);
     this.post({ type: 'status', message: null, busy: false });
     this.postData();
+  }
+
+  private async evaluate(): Promise<void> {
+    if (!this.labelsFile) return;
+    try {
+      this.calibration = await evaluateFolder(this.dir, this.labelsFile, this.metricsFile, await calibratedBands());
+      const none = this.calibration.runs.length === 0 ? `None of the labels in ${path.basename(this.labelsFile)} names a video of these results (name videos by a path under the videos' folder, or by file name).` : null;
+      this.post({ type: 'calibration', report: trimmedForView(this.calibration), message: none });
+    } catch (error) {
+      this.calibration = undefined;
+      this.post({ type: 'calibration', report: null, message: errorMessage(error) });
+    }
   }
 
   private postData(): void {
@@ -220,6 +243,24 @@ export class ResultsPanel {
         return;
       case 'critiqueWorkspace':
         await vscode.commands.executeCommand(CRITIQUE_WORKSPACE_COMMAND);
+        return;
+      case 'chooseLabels':
+      case 'chooseMetrics': {
+        const file = await pickTableFile(this.dir, message.type === 'chooseLabels' ? 'labels' : 'metrics');
+        if (!file) return;
+        if (message.type === 'chooseLabels') this.labelsFile = file;
+        else this.metricsFile = file;
+        if (!this.labelsFile) {
+          this.post({ type: 'calibration', report: null, message: `Metrics from ${path.basename(file)} will be set beside the critic once you choose a labels file.` });
+          return;
+        }
+        this.post({ type: 'status', message: `Evaluating against ${path.basename(file)}…`, busy: true });
+        await this.evaluate();
+        this.post({ type: 'status', message: null, busy: false });
+        return;
+      }
+      case 'saveBands':
+        if (this.calibration) await saveSuggestedBands(this.calibration, message.run, this.dir);
         return;
     }
   }
