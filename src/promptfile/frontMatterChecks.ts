@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { DiagnosticList } from './promptDiagnostic';
-import { closestName, describeValue, PROMPT_KEYS, VIDEO_EXTENSIONS_PATTERN, type KeySpec } from './promptSchema';
+import { closestName, describeValue, PROFILE_ONLY_SETTINGS, PROMPT_KEYS, VIDEO_EXTENSIONS_PATTERN, type KeySpec } from './promptSchema';
 import { pairAt, type FrontMatter } from './promptSource';
 
 type YamlPair = Pair<Node, Node | null>;
@@ -179,6 +179,15 @@ class FrontMatterChecker {
         }
       }
     }
+    const profile = this.scalar(['profile']);
+    if (typeof profile === 'string') {
+      for (const rule of PROFILE_ONLY_SETTINGS) {
+        const value = this.scalar([...rule.path]);
+        if (value === undefined || (rule.value !== undefined && value !== rule.value) || rule.profiles.includes(profile)) continue;
+        const shown = rule.value !== undefined ? `"${rule.path.join('.')}: ${String(rule.value)}"` : `"${rule.path.join('.')}"`;
+        this.onKey([...rule.path], 'profile-mismatch', 'warning', `${shown} does not apply to profile "${profile}" (only ${rule.profiles.join(', ')}): ${rule.why}.`);
+      }
+    }
     const mode = this.scalar(['mode']);
     const trials = this.scalar(['trials']);
     if (mode === 'reward' && trials !== undefined) {
@@ -188,7 +197,7 @@ class FrontMatterChecker {
     }
   }
 
-  private onKey(path: string[], code: 'conflicting-settings' | 'ignored-setting', severity: 'error' | 'warning', message: string): void {
+  private onKey(path: string[], code: 'conflicting-settings' | 'ignored-setting' | 'profile-mismatch', severity: 'error' | 'warning', message: string): void {
     const pair = this.pair(path);
     if (pair?.key) this.problems.add(code, severity, ...this.span(pair.key), message, { path });
   }

@@ -12,10 +12,10 @@ export const DEFAULT_MAX_NEW_TOKENS = 4096;
 export const emptyTiming = (): TimingMs => ({ probe: 0, decode: 0, vision: 0, prefill: 0, generate: 0, total: 0 });
 
 /** The first stage of every job, whatever the backend: probe and plan with the prompt's video settings, hash the bytes. */
-export async function probeJob(tools: FfmpegTools, videoPath: string, prompt: PromptFile, options: EvaluateOptions, timing: TimingMs): Promise<{ probe: VideoProbe; videoSha: string }> {
+export async function probeJob(tools: FfmpegTools, videoPath: string, prompt: PromptFile, options: EvaluateOptions, timing: TimingMs, planner?: Parameters<typeof probeVideo>[4]): Promise<{ probe: VideoProbe; videoSha: string }> {
   options.onProgress?.({ stage: 'probe' });
   const started = performance.now();
-  const probe = await probeVideo(resolve(videoPath), tools, prompt.video, options.signal);
+  const probe = await probeVideo(resolve(videoPath), tools, prompt.video, options.signal, planner);
   const videoSha = await sha256OfFile(probe.video.path);
   timing.probe = performance.now() - started;
   return { probe, videoSha };
