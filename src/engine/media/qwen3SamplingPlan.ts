@@ -65,9 +65,21 @@ export function qwen3PatchTimestamps(frameIndices: readonly number[], videoFps: 
   return out;
 }
 
+/** Python's `f"{x:.1f}"`: exact binary ties (0.25, 0.75) go to the even digit, where `toFixed` goes up. */
+export function pythonFixed1(x: number): string {
+  const exact = Math.abs(x).toFixed(20);
+  const dot = exact.indexOf('.');
+  if (/^50*$/.test(exact.slice(dot + 2))) {
+    const tenths = Math.floor(Math.abs(x) * 10);
+    const even = tenths % 2 === 0 ? tenths : tenths + 1;
+    return `${x < 0 ? '-' : ''}${(even / 10).toFixed(1)}`;
+  }
+  return x.toFixed(1);
+}
+
 /** The text the processor puts before each temporal patch's visual tokens: "<0.3 seconds>". */
 export function qwen3TimestampText(seconds: number): string {
-  return `<${seconds.toFixed(1)} seconds>`;
+  return `<${pythonFixed1(seconds)} seconds>`;
 }
 
 /**
