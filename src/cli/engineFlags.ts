@@ -7,13 +7,20 @@ import { PRECISIONS, type Precision } from '../engine/model/modelFolder';
 import type { CliIo } from './cliIo';
 import { UsageError } from './usageError';
 import type { Backend } from '../engine/evaluate/backend';
-import { EndpointPool } from '../engine/remote/endpointPool';
+import { defaultCritiquePrompt, remoteEngine } from '../engine/remote/remoteSetup';
+import { ServerInfoError } from '../engine/remote/serverInfo';
+import { parseProfileChoice, ProfileError } from '../engine/profiles/resolveProfile';
+import { MODEL_PROFILES } from '../engine/profiles/modelProfile';
+
+export { defaultCritiquePrompt };
 
 export const ENGINE_FLAG_SPECS = {
   model: { type: 'string' },
   endpoint: { type: 'string', multiple: true },
   'model-name': { type: 'string' },
   'video-input': { type: 'string' },
+  profile: { type: 'string' },
+  server: { type: 'string' },
   timeout: { type: 'string' },
   'top-logprobs': { type: 'string' },
   precision: { type: 'string' },
@@ -27,7 +34,11 @@ export const ENGINE_FLAGS_HELP = `  --model DIR            converted model folde
   --endpoint URL         an OpenAI-compatible server (…/v1) instead of a local model; repeat to spread jobs over
                          several (API key from COSMOS_CRITIC_API_KEY)
   --model-name NAME      the served model's name (default: the first the server lists in /v1/models)
-  --video-input I        frames (default: our sampled frames as video/jpeg) or url (a file:// URL the server reads)
+  --video-input I        frames (our sampled frames as video/jpeg; default for vLLM), url (a file:// URL the server
+                         reads) or file (the clip inline as a data URL; default for a NIM)
+  --profile P            model profile: reason1, reason1-reward, reason2, cosmos3-reasoner (default: from the
+                         served model's name in /v1/models)
+  --server S             vllm or nim: where the video options go (default: detected from /v1/metadata)
   --timeout S            seconds to wait for a server's answer to start (default 120)
   --top-logprobs N       top logprobs the reward asks the server for (default 20; vLLM: up to --max-logprobs)
   --precision P          fp32 (default), fp16 or q4 graph variants
@@ -52,24 +63,25 @@ export async function engineFrom(values: Values, io: CliIo): Promise<LocalEngine
   return localEngine(model, tools, new CacheStore(values['cache-dir'] ?? defaultCacheDir(io.env)));
 }
 
-async function servedModelName(baseUrl: string, apiKey: string | undefined): Promise<string> {
-  try {
-    const response = await fetch(`${baseUrl.replace(/\/+$/, '')}/models`, { headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {}, signal: AbortSignal.timeout(15_000) });
-    const body = (await response.json()) as { data?: Array<{ id?: string }> };
-    const id = body.data?.[0]?.id;
-    if (id) return id;
-  } catch {
-    // fall through to the message below
-  }
-  throw new UsageError(`could not read the model name from ${baseUrl}/models: pass --model-name`);
-}
-
 /** The local engine, or the remote one when --endpoint is given. */
 export async function backendFrom(values: Values, io: CliIo): Promise<Backend> {
-  if (!values.endpoint?.length) return { kind: 'onnx', engine: await engineFrom(values, io) };
+  let profile: ReturnType<typeof parseProfileChoice>;
+  try {
+    profile = parseProfileChoice(values.profile, '--profile');
+  } catch (err) {
+    throw new UsageError((err as ProfileError).message);
+  }
+  if (!values.endpoint?.length) {
+    if (profile && MODEL_PROFILES[profile].family !== 'qwen2.5-vl') {
+      throw new UsageError(`--profile ${profile}: ${MODEL_PROFILES[profile].label} runs on a server for now (--endpoint URL); the local backend runs Cosmos-Reason1 (see docs/qwen3-vl-local.md)`);
+    }
+    return { kind: 'onnx', engine: await engineFrom(values, io) };
+  }
   if (values.model) throw new UsageError('give either --model (local) or --endpoint (remote), not both');
-  const videoInput = values['video-input'] ?? 'frames';
-  if (videoInput !== 'frames' && videoInput !== 'url') throw new UsageError('--video-input must be frames or url');
+  const videoInput = values['video-input'];
+  if (videoInput !== undefined && videoInput !== 'frames' && videoInput !== 'url' && videoInput !== 'file') throw new UsageError('--video-input must be frames, url or file');
+  const server = values.server;
+  if (server !== undefined && server !== 'vllm' && server !== 'nim') throw new UsageError('--server must be vllm or nim');
   const timeoutS = Number(values.timeout ?? 120);
   if (!(timeoutS > 0)) throw new UsageError('--timeout must be a positive number of seconds');
   const topLogprobs = Number(values['top-logprobs'] ?? 20);
@@ -78,8 +90,23 @@ export async function backendFrom(values: Values, io: CliIo): Promise<Backend> {
   for (const url of values.endpoint) {
     if (!/^https?:\/\//.test(url)) throw new UsageError(`--endpoint ${url}: must be an http(s) URL such as http://localhost:8000/v1`);
   }
-  const pool = new EndpointPool(values.endpoint.map((baseUrl) => ({ baseUrl, apiKey, timeoutMs: timeoutS * 1000 })));
-  const modelName = values['model-name'] ?? (await servedModelName(values.endpoint[0]!, apiKey));
   const tools = locateFfmpeg(values['ffmpeg-path'] ?? io.env.COSMOS_CRITIC_FFMPEG);
-  return { kind: 'openai', remote: { pool, modelName, tools, videoInput, topLogprobs, cache: new CacheStore(values['cache-dir'] ?? defaultCacheDir(io.env)) } };
+  try {
+    const remote = await remoteEngine({
+      endpoints: values.endpoint.map((baseUrl) => ({ baseUrl, apiKey, timeoutMs: timeoutS * 1000 })),
+      apiKey,
+      ...(values['model-name'] && { modelName: values['model-name'] }),
+      profile,
+      profileSource: 'flag',
+      ...(server && { server }),
+      ...(videoInput && { videoInput }),
+      tools,
+      topLogprobs,
+      cache: new CacheStore(values['cache-dir'] ?? defaultCacheDir(io.env)),
+    });
+    return { kind: 'openai', remote };
+  } catch (err) {
+    if (err instanceof ServerInfoError) throw new UsageError(`could not read the model name: ${err.message}; pass --model-name`);
+    throw err;
+  }
 }

@@ -50,7 +50,9 @@ export function criticServerOptions(): CriticServerOptions {
     const servedModelName = trustedSetting<string>('cosmosCritic', 'servedModelName');
     if (typeof servedModelName === 'string' && servedModelName.trim()) options.servedModelName = servedModelName.trim();
     const videoInput = trustedSetting<string>('cosmosCritic', 'videoInput');
-    if (videoInput === 'frames' || videoInput === 'url') options.videoInput = videoInput;
+    if (videoInput === 'frames' || videoInput === 'url' || videoInput === 'file') options.videoInput = videoInput;
+    const modelProfile = trustedSetting<string>('cosmosCritic', 'modelProfile');
+    if (typeof modelProfile === 'string' && modelProfile.trim() && modelProfile !== 'auto') options.modelProfile = modelProfile.trim();
   }
   return options;
 }
