@@ -105,6 +105,8 @@ describe('answers into result fields, per answer kind', () => {
     assert.deepEqual(parsed.plausibility, { score: 0.5, raw_mean: 3, raw: [4, 2, null] });
     assert.equal(parsed.critic.score, 0.5);
     assert.deepEqual(parsed.critic.trials.map((t) => [t.answer, t.parse]), [['No', 'ok'], ['Yes', 'ok'], [null, 'failed']]);
+    assert.equal(parsed.video_analysis.physical_accuracy.score, 0.5);
+    assert.equal(parsed.video_analysis.physical_accuracy.explanation, 'Plausibility 3 of 5 over 2 scored trials (1 gave no score).');
   });
   it('critique from a Qwen3 model: the answer after </think> without tags, times from the thinking', () => {
     const parsed = parseProfileAnswers([{ content: 'Yes', reasoning: 'The red ball floats upward at 2.5s, which defies gravity.' }], { kind: 'critique', reasoning: 'think-then-answer', durationS: 4 });

@@ -94,10 +94,10 @@ export function parseProfileAnswers(answers: readonly ModelAnswer[], context: An
   const read = raw.filter((s): s is number => s !== null);
   const rawMean = read.length ? read.reduce((a, b) => a + b, 0) / read.length : 0;
   const score = read.length ? round4(plausibilityTo01(rawMean)) : 0;
-  return {
-    critic: { score, trials },
-    violations: [],
-    video_analysis: videoAnalysisFrom(trials, []),
-    plausibility: { score, raw_mean: round4(rawMean), raw },
-  };
+  const analysis = videoAnalysisFrom(trials, []);
+  analysis.physical_accuracy.score = score;
+  analysis.physical_accuracy.explanation = read.length
+    ? `Plausibility ${round4(rawMean)} of 5 over ${read.length} scored trial${read.length === 1 ? '' : 's'}${read.length < trials.length ? ` (${trials.length - read.length} gave no score)` : ''}.`
+    : `None of the ${trials.length} answers gave a 1–5 score.`;
+  return { critic: { score, trials }, violations: [], video_analysis: analysis, plausibility: { score, raw_mean: round4(rawMean), raw } };
 }
