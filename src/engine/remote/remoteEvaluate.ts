@@ -7,7 +7,7 @@ import { parseProfileAnswers } from '../critique/profileAnswers';
 import type { ModelAnswer } from '../critique/thinkingSplit';
 import { plannerFor } from '../media/qwen3SamplingPlan';
 import { checkPromptProfile, resolveProfile, type ResolvedProfile } from '../profiles/resolveProfile';
-import { videoMimeType, videoRequestFields, type ServerKind, type VideoInput } from '../profiles/requestShape';
+import { RequestShapeError, videoMimeType, videoRequestFields, type ServerKind, type VideoInput } from '../profiles/requestShape';
 import type { EvaluateOptions } from '../evaluate/evaluateVideo';
 import type { FfmpegTools } from '../media/ffmpegTools';
 import { encodePlanAsJpeg } from '../media/jpegFrames';
@@ -56,6 +56,18 @@ export function rewardFromTopLogprobs(top: readonly TopLogprob[]): { pYes: numbe
   return { pYes: 1 - pNo, pNo };
 }
 
+/** Inline videos travel in one JSON body: past this size a URL the server can fetch is the way. */
+export const MAX_INLINE_VIDEO_BYTES = 256 * 1024 * 1024;
+
+async function readInlineVideo(path: string, size: number): Promise<Buffer> {
+  if (size > MAX_INLINE_VIDEO_BYTES) {
+    throw new RequestShapeError(
+      `${path} is ${Math.round(size / 2 ** 20)} MiB, too large to send inline (limit ${MAX_INLINE_VIDEO_BYTES / 2 ** 20} MiB): use --video-input url with a URL the server can read (VS Code: cosmosCritic.videoInput), or a shorter clip`,
+    );
+  }
+  return readFile(path);
+}
+
 function videoPart(url: string): ContentPart {
   return { type: 'video_url', video_url: { url } };
 }
@@ -85,7 +97,7 @@ export async function evaluateVideoRemote(remote: RemoteEngine, videoPath: strin
     remote.videoInput === 'url'
       ? pathToFileURL(probe.video.path).href
       : remote.videoInput === 'file'
-        ? `data:${videoMimeType(probe.video.path)};base64,${(await readFile(probe.video.path)).toString('base64')}`
+        ? `data:${videoMimeType(probe.video.path)};base64,${(await readInlineVideo(probe.video.path, probe.video.size_bytes)).toString('base64')}`
         : `data:video/jpeg;base64,${(await encodePlanAsJpeg(probe.video.path, probe.plan, remote.tools, 2, options.signal)).map((b) => b.toString('base64')).join(',')}`;
   timing.decode = performance.now() - started;
   const system = prompt.system.trim() ? prompt.system : profile.systemPrompt;
