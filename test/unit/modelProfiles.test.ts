@@ -22,7 +22,10 @@ describe('profiles from served model names', () => {
     assert.equal(profileFromModelName('nvidia/cosmos-reason2-2b'), 'reason2');
     assert.equal(profileFromModelName('nvidia/Cosmos-Reason2-32B'), 'reason2');
     assert.equal(profileFromModelName('nvidia/cosmos3-nano-reasoner'), 'cosmos3-reasoner');
-    assert.equal(profileFromModelName('nvidia/Cosmos3-Nano'), null); // the generator checkpoint, not a reasoner
+    // vLLM / TensorRT-LLM serving the unified checkpoint load only its reasoner.
+    assert.equal(profileFromModelName('nvidia/Cosmos3-Nano'), 'cosmos3-reasoner');
+    assert.equal(profileFromModelName('nvidia/Cosmos3-Super'), 'cosmos3-reasoner');
+    assert.equal(profileFromModelName('nvidia/Cosmos-Predict2.5-2B'), null);
     assert.equal(profileFromModelName('nvidia/cosmos3-edge-reasoner'), 'cosmos3-reasoner');
     assert.equal(profileFromModelName('my-finetune'), null);
     assert.equal(profileFromModelName('nvidia/Cosmos-Reason12'), null);

@@ -129,7 +129,9 @@ export const MODEL_PROFILES: Readonly<Record<ModelProfileId, ModelProfile>> = {
     answers: ['critique', 'timeline', 'score'],
     defaultPrompts: { critic: 'reason2-critic', timeline: 'reason2-timeline', score: 'reason2-plausibility' },
     systemPrompt: QWEN3_SYSTEM_PROMPT,
-    namePatterns: [/cosmos[-_ ]?3.*reason/i, /cosmos[-_ ]?reason[-_ ]?3(?![\d])/i],
+    // A chat-completions server of the unified Cosmos 3 checkpoint (vLLM, TensorRT-LLM: `nvidia/Cosmos3-Nano`) serves
+    // its reasoner: the generator has no chat endpoint.
+    namePatterns: [/cosmos[-_ ]?3(?![\d])/i, /cosmos[-_ ]?reason[-_ ]?3(?![\d])/i],
   },
 };
 
