@@ -72,6 +72,7 @@ export function splitThinking(raw: ModelAnswer): SplitAnswer {
 
 /** The answer as one text in Reason 1's shape, for readers of the critic template: `<think>…</think>` + answer. */
 export function joinedText(raw: ModelAnswer): string {
-  const field = raw.reasoning?.trim();
-  return field ? `<think>\n${field}\n</think>\n${raw.content ?? ''}` : raw.content ?? '';
+  // Untrimmed, so that it is exactly the text streamed to the user (the thinking wrapped in <think>, then the answer).
+  const field = raw.reasoning ?? '';
+  return field.trim() ? `<think>\n${field}\n</think>\n${raw.content ?? ''}` : raw.content ?? '';
 }
