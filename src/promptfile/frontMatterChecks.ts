@@ -5,6 +5,11 @@ import { pairAt, type FrontMatter } from './promptSource';
 
 type YamlPair = Pair<Node, Node | null>;
 
+const isPowerOfTwo = (n: number): boolean => n > 0 && (n & (n - 1)) === 0;
+
+/** Side in pixels of one visual token (patch × merge) per profile. */
+const PROFILE_TOKEN_SIDE: Readonly<Record<string, 28 | 32>> = { reason1: 28, 'reason1-reward': 28, reason2: 32, 'cosmos3-reasoner': 32 };
+
 /** Checks the front matter against the schema: syntax, keys, types, values and settings that contradict each other. */
 export function checkFrontMatter(frontMatter: FrontMatter, problems: DiagnosticList): void {
   new FrontMatterChecker(frontMatter, problems).run();
@@ -187,6 +192,7 @@ class FrontMatterChecker {
         const shown = rule.value !== undefined ? `"${rule.path.join('.')}: ${String(rule.value)}"` : `"${rule.path.join('.')}"`;
         this.onKey([...rule.path], 'profile-mismatch', 'warning', `${shown} does not apply to profile "${profile}" (only ${rule.profiles.join(', ')}): ${rule.why}.`);
       }
+      this.checkTokenBudget(profile);
     }
     const mode = this.scalar(['mode']);
     const trials = this.scalar(['trials']);
@@ -194,6 +200,22 @@ class FrontMatterChecker {
       this.onKey(['trials'], 'ignored-setting', 'warning', '"trials" applies to critic mode only: a reward prompt scores each video once.');
     } else if (mode !== 'reward' && typeof trials === 'number' && trials > 1 && this.scalar(['generation', 'temperature']) === 0) {
       this.onKey(['trials'], 'conflicting-settings', 'warning', `With "generation.temperature" 0 all ${trials} trials give the same critique: raise the temperature or use one trial.`);
+    }
+  }
+
+  /** A pixel budget written in the other family's tokens: 8192·28² for a Qwen3-VL model, or 8192·32² for Reason 1. */
+  private checkTokenBudget(profile: string): void {
+    const side = PROFILE_TOKEN_SIDE[profile];
+    const other = side === 32 ? 28 : 32;
+    if (!side) return;
+    for (const name of ['total_pixels', 'max_pixels', 'min_pixels']) {
+      const value = this.scalar(['video', name]);
+      if (typeof value !== 'number') continue;
+      // Budgets are written as a round token count times the token area: 8192·28², 16384·32².
+      const tokens = value / (other * other);
+      const own = value / (side * side);
+      if (!(Number.isInteger(tokens) && tokens >= 64 && isPowerOfTwo(tokens)) || (Number.isInteger(own) && isPowerOfTwo(own))) continue;
+      this.onKey(['video', name], 'profile-mismatch', 'warning', `"video.${name}" is ${tokens}·${other}² pixels, a budget in ${other}-px tokens; profile "${profile}" has ${side}-px tokens (${side === 32 ? '16' : '14'}-px patches, merge 2): ${tokens} tokens are ${tokens * side * side}.`);
     }
   }
 

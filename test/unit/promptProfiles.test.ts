@@ -32,6 +32,17 @@ describe('prompt files and model profiles', () => {
     assert.deepEqual(problems('answer: score'), []);
   });
 
+  it('catches a pixel budget written in the other family\'s tokens', () => {
+    assert.deepEqual(problems('profile: reason2\nvideo: { total_pixels: 6422528 }').map((p) => p[2]), [
+      '"video.total_pixels" is 8192·28² pixels, a budget in 28-px tokens; profile "reason2" has 32-px tokens (16-px patches, merge 2): 8192 tokens are 8388608.',
+    ]);
+    assert.match(String(problems('profile: reason1\nvideo: { total_pixels: 8388608 }')[0]![2]), /8192·32² pixels.*8192 tokens are 6422528/);
+    assert.deepEqual(problems('profile: reason2\nvideo: { total_pixels: 8388608 }'), []);
+    assert.deepEqual(problems('profile: reason1\nvideo: { total_pixels: 6422528 }'), []);
+    // Not a round token count in either: nothing to say.
+    assert.deepEqual(problems('profile: reason2\nvideo: { max_pixels: 500000 }'), []);
+  });
+
   it('documents the keys for hovers and completion', () => {
     assert.equal(keySpec(['profile'])?.value.kind, 'enum');
     assert.match(keySpec(['answer'])!.doc, /timeline/);
