@@ -48,6 +48,8 @@ describe('profiles from served model names', () => {
   it('stops a reward prompt on a model without the reward head, and a Reason 2 prompt on Reason 1', () => {
     assert.throws(() => checkPromptProfile(null, { profile: R2, source: 'model-name' }, 'p.prompt.md', 'reward'), (e: unknown) => e instanceof ProfileError && /Cosmos-Reason1-7B-Reward/.test(e.message));
     assert.throws(() => checkPromptProfile('reason2', { profile: R1, source: 'model-name' }, 'x.prompt.md', 'critic'), /x\.prompt\.md is written for .*profile: reason2.*the server serves .*reason1/);
+    // A Reason 1 name may be the reward model served under its base name: the same request shape, allowed.
+    checkPromptProfile(null, { profile: R1, source: 'model-name' }, 'reward.prompt.md', 'reward');
     // Forced on purpose, or the same family: allowed.
     checkPromptProfile('reason2', { profile: R1, source: 'flag' }, 'x.prompt.md', 'critic');
     checkPromptProfile('reason2', { profile: C3, source: 'model-name' }, 'x.prompt.md', 'critic');

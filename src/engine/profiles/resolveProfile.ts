@@ -51,7 +51,8 @@ export function resolveProfile(choice: { id: ModelProfileId | null; source: 'fla
 export function checkPromptProfile(promptProfile: ModelProfileId | null, resolved: ResolvedProfile, promptPath: string | null, mode: 'reward' | 'critic'): void {
   const { profile } = resolved;
   const where = promptPath ?? 'the prompt';
-  if (mode === 'reward' && profile.reasoning !== 'logprobs') {
+  // Reason 1 names cover the reward model served under its base name; the Qwen3-VL models have no reward head at all.
+  if (mode === 'reward' && profile.family !== 'qwen2.5-vl') {
     throw new ProfileError(
       `${where} is a reward prompt, but the model is ${profile.label} (profile ${profile.id}): the reward score is Cosmos-Reason1-7B-Reward's. ` +
         `Score with a server of nvidia/Cosmos-Reason1-7B-Reward (profile reason1-reward), or rank with the 1–5 plausibility prompt (reason2-plausibility).`,
