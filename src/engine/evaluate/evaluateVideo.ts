@@ -129,7 +129,8 @@ export async function evaluateVideo(engine: LocalEngine, videoPath: string, prom
   const resultKey = sha256OfText('result/1', videoSha, prompt.sha256, model.fingerprint, JSON.stringify({ trials, seed, maxNewTokens, settings, mode: prompt.mode }));
   if (!options.force) {
     const hit = await engine.cache.readResult(resultKey);
-    if (hit) return fromCache(hit, probe.video.path, prompt, true);
+    // Results cached before profiles were recorded get theirs: the local model is always Reason 1.
+    if (hit) return fromCache({ ...hit, model: { ...hit.model, profile: hit.model.profile ?? localProfile, profile_source: hit.model.profile_source ?? 'default' } }, probe.video.path, prompt, true);
   }
 
   const { video, cached: featuresCached } = await videoFeatures(engine, probe, videoSha, timing, options);
