@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { evaluateWith } from '../engine/evaluate/backend';
 import { loadPrompt } from '../engine/evaluate/shippedPrompts';
 import type { CliIo } from './cliIo';
-import { ENGINE_FLAGS_HELP, ENGINE_FLAG_SPECS, backendFrom } from './engineFlags';
+import { ENGINE_FLAGS_HELP, ENGINE_FLAG_SPECS, backendFrom, defaultCritiquePrompt } from './engineFlags';
 import { critiqueAsMarkdown, critiqueAsText, progressLine, writeResultFile } from './resultOutput';
 import { UsageError } from './usageError';
 
@@ -12,7 +12,8 @@ Chain-of-thought critique in NVIDIA's video-critic format, parsed into component
 and violations with times. With several trials the critic score is the fraction answering "No".
 
 Options:
-  --prompt F             a critic prompt file (default: the shipped "critic-detailed" prompt)
+  --prompt F             a critic prompt file (default: the model profile's shipped critic prompt:
+                         "critic-detailed" for Reason 1, "reason2-critic" for Reason 2 and the Cosmos 3 reasoner)
   --trials N             sampled critiques (default: the prompt's "trials", else 1)
   --seed N               first trial's seed (trial i uses seed + i; default: the prompt's, else 1)
   --max-new-tokens N     cap on generated tokens per trial (default: the prompt's, else 4096)
@@ -49,9 +50,10 @@ export async function critiqueCommand(args: string[], io: CliIo): Promise<number
   const trials = positiveInt('trials', values.trials);
   const seed = positiveInt('seed', values.seed);
   const maxNewTokens = positiveInt('max-new-tokens', values['max-new-tokens']);
-  const prompt = loadPrompt(values.prompt ?? 'critic-detailed');
-  if (prompt.mode !== 'critic') throw new UsageError(`${prompt.path}: mode is "${prompt.mode}"; critique needs a critic prompt (use "score" for reward prompts)`);
+  const chosen = values.prompt ? loadPrompt(values.prompt) : null;
+  if (chosen && chosen.mode !== 'critic') throw new UsageError(`${chosen.path}: mode is "${chosen.mode}"; critique needs a critic prompt (use "score" for reward prompts)`);
   const backend = await backendFrom(values, io);
+  const prompt = chosen ?? loadPrompt(defaultCritiquePrompt(backend.kind === 'openai' ? backend.remote : null));
   const video = positionals[0]!;
   try {
     let currentTrial = -1;

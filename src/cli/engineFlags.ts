@@ -5,11 +5,16 @@ import type { DeviceSetting } from '../engine/model/executionProvider';
 import { LocalModel } from '../engine/model/localModel';
 import { PRECISIONS, type Precision } from '../engine/model/modelFolder';
 import { TIME_RULES, type TimeRule } from '../engine/model/mropePositions';
-import { VIDEO_INPUTS, type VideoInput } from '../engine/remote/remoteEvaluate';
+import { VIDEO_INPUTS, type VideoInput } from '../engine/profiles/requestShape';
 import type { CliIo } from './cliIo';
 import { UsageError } from './usageError';
 import type { Backend } from '../engine/evaluate/backend';
-import { EndpointPool } from '../engine/remote/endpointPool';
+import { defaultCritiquePrompt, remoteEngine } from '../engine/remote/remoteSetup';
+import { ServerInfoError } from '../engine/remote/serverInfo';
+import { parseProfileChoice, ProfileError } from '../engine/profiles/resolveProfile';
+import { MODEL_PROFILES } from '../engine/profiles/modelProfile';
+
+export { defaultCritiquePrompt };
 
 export const ENGINE_FLAG_SPECS = {
   model: { type: 'string' },
@@ -17,6 +22,8 @@ export const ENGINE_FLAG_SPECS = {
   'model-name': { type: 'string' },
   'video-input': { type: 'string' },
   'time-rule': { type: 'string' },
+  profile: { type: 'string' },
+  server: { type: 'string' },
   timeout: { type: 'string' },
   'top-logprobs': { type: 'string' },
   precision: { type: 'string' },
@@ -30,10 +37,14 @@ export const ENGINE_FLAGS_HELP = `  --model DIR            converted model folde
   --endpoint URL         an OpenAI-compatible server (…/v1) instead of a local model; repeat to spread jobs over
                          several (API key from COSMOS_CRITIC_API_KEY)
   --model-name NAME      the served model's name (default: the first the server lists in /v1/models)
-  --video-input I        frames (default: our exact frames as JPEG in a video/jpeg data URL), frames-png (the same
-                         frames lossless, ~5–10× the request size) or url (a file:// URL the server samples itself)
+  --video-input I        frames (our exact frames as JPEG in a video/jpeg data URL; default for vLLM), frames-png (the
+                         same frames lossless, ~5–10× the request size), url (a file:// URL the server samples itself)
+                         or file (the clip inline as a data URL; default for a NIM)
   --time-rule R          M-RoPE time rule of the local model: float or truncate (default: the model folder's
                          cosmos_critic.json, else float)
+  --profile P            model profile: reason1, reason1-reward, reason2, cosmos3-reasoner (default: from the
+                         served model's name in /v1/models)
+  --server S             vllm or nim: where the video options go (default: detected from /v1/metadata)
   --timeout S            seconds to wait for a server's answer to start (default 120)
   --top-logprobs N       top logprobs the reward asks the server for (default 20; vLLM: up to --max-logprobs)
   --precision P          fp32 (default), fp16 or q4 graph variants
@@ -60,24 +71,25 @@ export async function engineFrom(values: Values, io: CliIo): Promise<LocalEngine
   return localEngine(model, tools, new CacheStore(values['cache-dir'] ?? defaultCacheDir(io.env)));
 }
 
-async function servedModelName(baseUrl: string, apiKey: string | undefined): Promise<string> {
-  try {
-    const response = await fetch(`${baseUrl.replace(/\/+$/, '')}/models`, { headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {}, signal: AbortSignal.timeout(15_000) });
-    const body = (await response.json()) as { data?: Array<{ id?: string }> };
-    const id = body.data?.[0]?.id;
-    if (id) return id;
-  } catch {
-    // fall through to the message below
-  }
-  throw new UsageError(`could not read the model name from ${baseUrl}/models: pass --model-name`);
-}
-
 /** The local engine, or the remote one when --endpoint is given. */
 export async function backendFrom(values: Values, io: CliIo): Promise<Backend> {
-  if (!values.endpoint?.length) return { kind: 'onnx', engine: await engineFrom(values, io) };
+  let profile: ReturnType<typeof parseProfileChoice>;
+  try {
+    profile = parseProfileChoice(values.profile, '--profile');
+  } catch (err) {
+    throw new UsageError((err as ProfileError).message);
+  }
+  if (!values.endpoint?.length) {
+    if (profile && MODEL_PROFILES[profile].family !== 'qwen2.5-vl') {
+      throw new UsageError(`--profile ${profile}: ${MODEL_PROFILES[profile].label} runs on a server for now (--endpoint URL); the local backend runs Cosmos-Reason1 (see docs/qwen3-vl-local.md)`);
+    }
+    return { kind: 'onnx', engine: await engineFrom(values, io) };
+  }
   if (values.model) throw new UsageError('give either --model (local) or --endpoint (remote), not both');
-  const videoInput = (values['video-input'] ?? 'frames') as VideoInput;
-  if (!VIDEO_INPUTS.includes(videoInput as VideoInput)) throw new UsageError(`--video-input must be ${VIDEO_INPUTS.join(', ')}, not ${videoInput}`);
+  const videoInput = values['video-input'] as VideoInput | undefined;
+  if (videoInput !== undefined && !VIDEO_INPUTS.includes(videoInput)) throw new UsageError(`--video-input must be ${VIDEO_INPUTS.join(', ')}, not ${videoInput}`);
+  const server = values.server;
+  if (server !== undefined && server !== 'vllm' && server !== 'nim') throw new UsageError('--server must be vllm or nim');
   const timeoutS = Number(values.timeout ?? 120);
   if (!(timeoutS > 0)) throw new UsageError('--timeout must be a positive number of seconds');
   const topLogprobs = Number(values['top-logprobs'] ?? 20);
@@ -86,8 +98,23 @@ export async function backendFrom(values: Values, io: CliIo): Promise<Backend> {
   for (const url of values.endpoint) {
     if (!/^https?:\/\//.test(url)) throw new UsageError(`--endpoint ${url}: must be an http(s) URL such as http://localhost:8000/v1`);
   }
-  const pool = new EndpointPool(values.endpoint.map((baseUrl) => ({ baseUrl, apiKey, timeoutMs: timeoutS * 1000 })));
-  const modelName = values['model-name'] ?? (await servedModelName(values.endpoint[0]!, apiKey));
   const tools = locateFfmpeg(values['ffmpeg-path'] ?? io.env.COSMOS_CRITIC_FFMPEG);
-  return { kind: 'openai', remote: { pool, modelName, tools, videoInput, topLogprobs, cache: new CacheStore(values['cache-dir'] ?? defaultCacheDir(io.env)) } };
+  try {
+    const remote = await remoteEngine({
+      endpoints: values.endpoint.map((baseUrl) => ({ baseUrl, apiKey, timeoutMs: timeoutS * 1000 })),
+      apiKey,
+      ...(values['model-name'] && { modelName: values['model-name'] }),
+      profile,
+      profileSource: 'flag',
+      ...(server && { server }),
+      ...(videoInput && { videoInput }),
+      tools,
+      topLogprobs,
+      cache: new CacheStore(values['cache-dir'] ?? defaultCacheDir(io.env)),
+    });
+    return { kind: 'openai', remote };
+  } catch (err) {
+    if (err instanceof ServerInfoError) throw new UsageError(`could not read the model name: ${err.message}; pass --model-name`);
+    throw err;
+  }
 }

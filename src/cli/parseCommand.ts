@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { answersFromFileText } from '../engine/critique/answerFile';
 import type { FrameTimes } from '../engine/critique/extractTimes';
-import { parseAnswers } from '../engine/critique/parseAnswers';
+import { parseProfileAnswers } from '../engine/critique/profileAnswers';
+import { ANSWER_KINDS, type AnswerKind } from '../shared/profiles';
 import type { CliIo } from './cliIo';
 import { UsageError } from './usageError';
 
@@ -25,6 +26,10 @@ Options:
                          answer maps to T8
   --fps N                the rate the frames were sampled at, so that frame i maps to i / N
                          (when no --frame-times)
+  --answer K             critique (default: NVIDIA's template, or <think>…</think> then the answer),
+                         timeline (Reason 2 temporal localisation: JSON events with start/end), or score
+                         (1–5 plausibility; adds "plausibility")
+  --duration S           the clip's length in seconds: timeline times past it are clamped and flagged
   --pretty               indent the JSON (default when writing to a terminal)`;
 
 function frameTimesFrom(values: { 'frame-times'?: string; fps?: string }): FrameTimes | undefined {
@@ -59,10 +64,14 @@ export async function parseCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { 'frame-times': { type: 'string' }, fps: { type: 'string' }, pretty: { type: 'boolean' } },
+    options: { 'frame-times': { type: 'string' }, fps: { type: 'string' }, answer: { type: 'string' }, duration: { type: 'string' }, pretty: { type: 'boolean' } },
   });
   if (positionals.length === 0) throw new UsageError('parse needs at least one answer file');
   const frameTimes = frameTimesFrom(values);
+  const kind = (values.answer ?? 'critique') as AnswerKind;
+  if (!ANSWER_KINDS.includes(kind)) throw new UsageError(`--answer must be ${ANSWER_KINDS.join(', ')}, got "${values.answer}"`);
+  const durationS = values.duration === undefined ? null : Number(values.duration);
+  if (durationS !== null && !(durationS > 0)) throw new UsageError(`--duration must be a positive number of seconds, got "${values.duration}"`);
   const indent = (values.pretty ?? io.stdoutIsTTY) ? 2 : undefined;
   let failed = 0;
   for (const file of positionals) {
@@ -75,7 +84,9 @@ export async function parseCommand(args: string[], io: CliIo): Promise<number> {
       continue;
     }
     try {
-      const parsed = parseAnswers(answersFromFileText(text), frameTimes);
+      const answers = answersFromFileText(text).map((content) => ({ content }));
+      // Reason 2 critiques have no template; the reader takes either form, the answer after </think> or in <answer>.
+      const parsed = parseProfileAnswers(answers, { kind, reasoning: kind === 'critique' ? 'template' : 'think-then-answer', ...(frameTimes && { frameTimes }), durationS });
       io.stdout(JSON.stringify({ file, ...parsed }, null, indent) + '\n');
     } catch (err) {
       failed++;

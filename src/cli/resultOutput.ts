@@ -30,9 +30,13 @@ export function violationLines(result: CriticResult): string[] {
 export function critiqueAsText(result: CriticResult): string {
   const critic = result.critic!;
   const answers = critic.trials.map((t, i) => `trial ${i + 1}: ${t.answer ?? 'unparsed'} (${t.parse})`).join(', ');
+  const p = result.plausibility;
+  const scoreLine = p
+    ? `plausibility ${p.raw_mean.toFixed(2)} of 5 → score ${p.score.toFixed(3)} — ${p.raw.map((r, i) => `trial ${i + 1}: ${r ?? 'unparsed'}`).join(', ')}`
+    : `critic score ${critic.score.toFixed(3)} (fraction of trials answering "No" anomaly) — ${answers}`;
   return [
     `${result.video.path}`,
-    `critic score ${critic.score.toFixed(3)} (fraction of trials answering "No" anomaly) — ${answers}`,
+    scoreLine,
     ...(result.violations.length ? ['violations:', ...violationLines(result)] : ['no violations reported']),
   ].join('\n');
 }

@@ -88,7 +88,10 @@ export async function pickPrompt(extensionUri: vscode.Uri, videoName: string): P
  * first workspace folder) when it is a prompt of the command's mode, else the shipped default for the mode.
  */
 export async function defaultPrompt(extensionUri: vscode.Uri, mode: CriticMode): Promise<PromptChoice> {
-  const fallback: PromptChoice = { ref: SHIPPED_DEFAULT[mode], label: SHIPPED_DEFAULT[mode], mode };
+  // A chosen Reason 2 / Cosmos 3 profile critiques with its own shipped prompt.
+  const profile = trustedSetting<string>('cosmosCritic', 'modelProfile');
+  const shipped = mode === 'critic' && (profile === 'reason2' || profile === 'cosmos3-reasoner') ? 'reason2-critic' : SHIPPED_DEFAULT[mode];
+  const fallback: PromptChoice = { ref: shipped, label: shipped, mode };
   const setting = trustedSetting<string>('cosmosCritic', 'defaultPrompt');
   const value = typeof setting === 'string' ? setting.trim() : '';
   if (!value) return fallback;

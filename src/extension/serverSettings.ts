@@ -52,7 +52,9 @@ export function criticServerOptions(): CriticServerOptions {
     const servedModelName = trustedSetting<string>('cosmosCritic', 'servedModelName');
     if (typeof servedModelName === 'string' && servedModelName.trim()) options.servedModelName = servedModelName.trim();
     const videoInput = trustedSetting<string>('cosmosCritic', 'videoInput');
-    if (videoInput === 'frames' || videoInput === 'frames-png' || videoInput === 'url') options.videoInput = videoInput;
+    if (videoInput === 'frames' || videoInput === 'frames-png' || videoInput === 'url' || videoInput === 'file') options.videoInput = videoInput;
+    const modelProfile = trustedSetting<string>('cosmosCritic', 'modelProfile');
+    if (typeof modelProfile === 'string' && modelProfile.trim() && modelProfile !== 'auto') options.modelProfile = modelProfile.trim();
   }
   return options;
 }

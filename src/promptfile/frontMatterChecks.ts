@@ -1,9 +1,14 @@
 import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { DiagnosticList } from './promptDiagnostic';
-import { closestName, describeValue, PROMPT_KEYS, VIDEO_EXTENSIONS_PATTERN, type KeySpec } from './promptSchema';
+import { closestName, describeValue, PROFILE_ONLY_SETTINGS, PROMPT_KEYS, VIDEO_EXTENSIONS_PATTERN, type KeySpec } from './promptSchema';
 import { pairAt, type FrontMatter } from './promptSource';
 
 type YamlPair = Pair<Node, Node | null>;
+
+const isPowerOfTwo = (n: number): boolean => n > 0 && (n & (n - 1)) === 0;
+
+/** Side in pixels of one visual token (patch × merge) per profile. */
+const PROFILE_TOKEN_SIDE: Readonly<Record<string, 28 | 32>> = { reason1: 28, 'reason1-reward': 28, reason2: 32, 'cosmos3-reasoner': 32 };
 
 /** Checks the front matter against the schema: syntax, keys, types, values and settings that contradict each other. */
 export function checkFrontMatter(frontMatter: FrontMatter, problems: DiagnosticList): void {
@@ -179,6 +184,16 @@ class FrontMatterChecker {
         }
       }
     }
+    const profile = this.scalar(['profile']);
+    if (typeof profile === 'string') {
+      for (const rule of PROFILE_ONLY_SETTINGS) {
+        const value = this.scalar([...rule.path]);
+        if (value === undefined || (rule.value !== undefined && value !== rule.value) || rule.profiles.includes(profile)) continue;
+        const shown = rule.value !== undefined ? `"${rule.path.join('.')}: ${String(rule.value)}"` : `"${rule.path.join('.')}"`;
+        this.onKey([...rule.path], 'profile-mismatch', 'warning', `${shown} does not apply to profile "${profile}" (only ${rule.profiles.join(', ')}): ${rule.why}.`);
+      }
+      this.checkTokenBudget(profile);
+    }
     const mode = this.scalar(['mode']);
     const trials = this.scalar(['trials']);
     if (mode === 'reward' && trials !== undefined) {
@@ -188,7 +203,23 @@ class FrontMatterChecker {
     }
   }
 
-  private onKey(path: string[], code: 'conflicting-settings' | 'ignored-setting', severity: 'error' | 'warning', message: string): void {
+  /** A pixel budget written in the other family's tokens: 8192·28² for a Qwen3-VL model, or 8192·32² for Reason 1. */
+  private checkTokenBudget(profile: string): void {
+    const side = PROFILE_TOKEN_SIDE[profile];
+    const other = side === 32 ? 28 : 32;
+    if (!side) return;
+    for (const name of ['total_pixels', 'max_pixels', 'min_pixels']) {
+      const value = this.scalar(['video', name]);
+      if (typeof value !== 'number') continue;
+      // Budgets are written as a round token count times the token area: 8192·28², 16384·32².
+      const tokens = value / (other * other);
+      const own = value / (side * side);
+      if (!(Number.isInteger(tokens) && tokens >= 64 && isPowerOfTwo(tokens)) || (Number.isInteger(own) && isPowerOfTwo(own))) continue;
+      this.onKey(['video', name], 'profile-mismatch', 'warning', `"video.${name}" is ${tokens}·${other}² pixels, a budget in ${other}-px tokens; profile "${profile}" has ${side}-px tokens (${side === 32 ? '16' : '14'}-px patches, merge 2): ${tokens} tokens are ${tokens * side * side}.`);
+    }
+  }
+
+  private onKey(path: string[], code: 'conflicting-settings' | 'ignored-setting' | 'profile-mismatch', severity: 'error' | 'warning', message: string): void {
     const pair = this.pair(path);
     if (pair?.key) this.problems.add(code, severity, ...this.span(pair.key), message, { path });
   }

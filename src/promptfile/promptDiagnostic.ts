@@ -13,6 +13,7 @@ export type PromptDiagnosticCode =
   | 'unknown-category'
   | 'conflicting-settings'
   | 'ignored-setting'
+  | 'profile-mismatch'
   | 'missing-section'
   | 'empty-section'
   | 'duplicate-section'

@@ -1,3 +1,4 @@
+import { isProfileId, type AnswerKind, type ModelProfileId } from '../shared/profiles';
 import type { SamplingOptions } from '../shared/video';
 import { promptHash } from './promptHash';
 import { frontMatterData, readPromptSource } from './promptSource';
@@ -14,6 +15,10 @@ export interface PromptFile {
   video: SamplingOptions;
   generation: GenerationSettings;
   trials: number | null;
+  /** The model profile the prompt is written for (`profile:`), or null for any. */
+  profile: ModelProfileId | null;
+  /** What the answer is (`answer:`): a critique (default), a timeline of events, or a 1–5 score. */
+  answer: AnswerKind;
   pin: string[];
   system: string;
   user: string;
@@ -73,6 +78,8 @@ export function parsePromptFile(text: string, path: string | null): PromptFile {
     video: { rule: video.sampling === 'reward' ? 'reward' : 'fps', ...(video.timestamps === 'overlay' ? { timestamps: 'overlay' as const } : {}), ...numbers(video, VIDEO_NUMBERS) },
     generation: numbers(generation, GENERATION_NUMBERS),
     trials: typeof meta.trials === 'number' ? meta.trials : null,
+    profile: isProfileId(meta.profile) ? meta.profile : null,
+    answer: meta.answer === 'timeline' || meta.answer === 'score' ? meta.answer : 'critique',
     pin: list(meta.pin),
     system: '',
     user: '',

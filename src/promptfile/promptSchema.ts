@@ -69,6 +69,29 @@ export const TIMESTAMP_MODES: Readonly<Record<string, string>> = {
   overlay: 'Each frame\'s time (e.g. `1.25s`) drawn on a 28-row black band under it, as NVIDIA\'s timestamp recipe does (DejaVu Sans Mono 20 px, alternating left/right). The frame shrinks so that frame and band stay within the pixel budget. Ask for times in the prompt and say that the timestamp is at the bottom of the video.',
 };
 
+/** The model profiles a prompt may be written for (`profile:`). */
+export const PROFILES: Readonly<Record<string, string>> = {
+  reason1: 'Cosmos-Reason1-7B (Qwen2.5-VL): the video-critic template, `<think>` with components, then `<answer>Yes|No</answer>`.',
+  'reason1-reward': 'Cosmos-Reason1-7B-Reward: reward prompts, scored from the first answer token\'s probabilities.',
+  reason2: 'Cosmos-Reason2 2B/8B/32B (Qwen3-VL): a plain system prompt, `<think>…</think>` then the answer without tags; frame times reach the model as text timestamps.',
+  'cosmos3-reasoner': 'The Cosmos 3 reasoner (Nano: Qwen3-VL-8B vision), served by vLLM, TensorRT-LLM or the `cosmos3-nano-reasoner` NIM: answers as Reason 2.',
+};
+
+/** What a critic prompt's answer is (`answer:`). */
+export const ANSWERS: Readonly<Record<string, string>> = {
+  critique: 'A critique ending in Yes/No (anomalies present?); components with times become violations (default).',
+  timeline: 'Temporal localisation: a JSON list of `{"start": "mm:ss.ff", "end": "mm:ss.ff", "caption": …}`, each a violation on the timeline (Reason 2, Cosmos 3).',
+  score: 'A 1–5 physical-plausibility score (VideoPhy-2: 5 fully plausible); kept raw and mapped to 0–1 for ranking (Reason 2, Cosmos 3).',
+};
+
+/** Front-matter settings that only some profiles use: the profiles, and why the others do not. */
+export const PROFILE_ONLY_SETTINGS: ReadonlyArray<{ path: readonly string[]; value?: unknown; profiles: readonly string[]; why: string }> = [
+  { path: ['video', 'sampling'], value: 'reward', profiles: ['reason1-reward'], why: 'the every-k-th-frame rule is Cosmos-Reason1-7B-Reward\'s own' },
+  { path: ['mode'], value: 'reward', profiles: ['reason1-reward'], why: 'the reward score is Cosmos-Reason1-7B-Reward\'s; Reason 2 and Cosmos 3 rank with `answer: score`' },
+  { path: ['answer'], value: 'timeline', profiles: ['reason2', 'cosmos3-reasoner'], why: 'temporal localisation in JSON with mm:ss.ff times is what Reason 2 and Cosmos 3 are trained to answer' },
+  { path: ['answer'], value: 'score', profiles: ['reason2', 'cosmos3-reasoner'], why: 'the 1–5 plausibility critic is Reason 2\'s (VideoPhy-2 protocol)' },
+];
+
 export const VIDEO_KEYS: Readonly<Record<string, KeySpec>> = {
   timestamps: { value: { kind: 'enum', values: TIMESTAMP_MODES }, doc: 'Draw each frame\'s time under it for the model to read: `none` (default) or `overlay`.' },
   sampling: { value: { kind: 'enum', values: SAMPLING_RULES }, doc: 'How frames are chosen: `fps` (default) or `reward`.' },
@@ -110,6 +133,11 @@ export const PROMPT_KEYS: Readonly<Record<string, KeySpec>> = {
   },
   video: { value: { kind: 'map', keys: VIDEO_KEYS }, doc: 'How frames are sampled from each video: `sampling`, `fps` or `nframes`, frame and pixel bounds.' },
   generation: { value: { kind: 'map', keys: GENERATION_KEYS }, doc: 'Text generation for critic mode: `temperature`, `top_k`, `top_p`, `repetition_penalty`, `max_new_tokens`, `seed`.' },
+  profile: {
+    value: { kind: 'enum', values: PROFILES },
+    doc: 'The model family the prompt is written for. A run against a server of another family stops with an error instead of reading its answers the wrong way (unless the profile is forced with `--profile` / `cosmosCritic.modelProfile`).',
+  },
+  answer: { value: { kind: 'enum', values: ANSWERS }, doc: 'What the answer is: `critique` (default), `timeline` (JSON events with start/end) or `score` (1–5 plausibility).' },
   trials: { value: { kind: 'int', min: 1 }, doc: 'Critiques sampled per video (critic mode); the score is the fraction answering "No". NVIDIA\'s video critic uses 4.', examples: ['1', '4'] },
   pin: { value: { kind: 'paths' }, doc: 'Workspace-relative paths of videos to re-run live with this prompt.' },
 };

@@ -2,19 +2,10 @@ import type { Backend } from '../engine/evaluate/backend';
 import { localEngine } from '../engine/evaluate/evaluateVideo';
 import { locateFfmpeg } from '../engine/media/ffmpegTools';
 import { LocalModel } from '../engine/model/localModel';
-import { EndpointPool } from '../engine/remote/endpointPool';
+import { remoteEngine } from '../engine/remote/remoteSetup';
+import { parseProfileChoice } from '../engine/profiles/resolveProfile';
 import { CacheStore, defaultCacheDir } from '../engine/store/cacheStore';
 import type { CriticServerOptions } from '../shared/requests';
-
-async function servedModelName(baseUrl: string, apiKey: string | undefined): Promise<string> {
-  const response = await fetch(`${baseUrl.replace(/\/+$/, '')}/models`, { headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {}, signal: AbortSignal.timeout(15_000) }).catch((err: Error) => {
-    throw new Error(`${baseUrl} could not be reached (${(err.cause as { code?: string } | undefined)?.code ?? err.message}): check cosmosCritic.endpoints`);
-  });
-  const body = (await response.json().catch(() => ({}))) as { data?: Array<{ id?: string }> };
-  const id = body.data?.[0]?.id;
-  if (!response.ok || !id) throw new Error(`${baseUrl}/models did not list a model (HTTP ${response.status}): set cosmosCritic.servedModelName`);
-  return id;
-}
 
 /** Builds the backend once per settings and keeps it: the local model stays in memory between jobs. */
 export class EngineHost {
@@ -45,9 +36,20 @@ export class EngineHost {
     if (options.backend === 'openai') {
       const endpoints = options.endpoints ?? [];
       if (endpoints.length === 0) throw new Error('The openai backend has no endpoints: set cosmosCritic.endpoints (e.g. ["http://localhost:8000/v1"]) or run "Cosmos Critic: Select Backend".');
-      const pool = new EndpointPool(endpoints.map((baseUrl) => ({ baseUrl, apiKey: this.apiKey })));
-      const modelName = options.servedModelName || (await servedModelName(endpoints[0]!, this.apiKey));
-      return { kind: 'openai', remote: { pool, modelName, tools, videoInput: options.videoInput ?? 'frames', cache } };
+      const profile = parseProfileChoice(options.modelProfile, 'cosmosCritic.modelProfile');
+      const remote = await remoteEngine({
+        endpoints: endpoints.map((baseUrl) => ({ baseUrl, apiKey: this.apiKey })),
+        apiKey: this.apiKey,
+        ...(options.servedModelName && { modelName: options.servedModelName }),
+        profile,
+        profileSource: 'setting',
+        ...(options.videoInput && { videoInput: options.videoInput }),
+        tools,
+        cache,
+      }).catch((err: Error) => {
+        throw new Error(`${err.message}: check cosmosCritic.endpoints, or set cosmosCritic.servedModelName`);
+      });
+      return { kind: 'openai', remote };
     }
     if (!options.modelPath) throw new Error('No model is configured: set cosmosCritic.modelPath to a converted Cosmos Reason folder (see README, "Models"), or choose the openai backend.');
     const model = await LocalModel.load(options.modelPath, { precision: options.precision, device: options.device, cudaDeviceId: options.cudaDeviceId, timeRule: options.timeRule });

@@ -19,7 +19,9 @@ export interface CriticServerOptions {
   endpoints?: string[];
   /** The served model's name; default: the first one the first endpoint lists. */
   servedModelName?: string;
-  videoInput?: 'frames' | 'frames-png' | 'url';
+  videoInput?: 'frames' | 'frames-png' | 'url' | 'file';
+  /** A chosen model profile (reason1, reason1-reward, reason2, cosmos3-reasoner); absent: from the served model's name. */
+  modelProfile?: string;
 }
 
 export interface ProbeParams {

@@ -31,6 +31,9 @@ export interface ResultModel {
   precision?: string;
   /** Local model: the M-RoPE time rule the positions were computed with (`float` or `truncate`). */
   time_rule?: 'float' | 'truncate';
+  /** The model profile the run used (reason1, reason1-reward, reason2, cosmos3-reasoner) and where it came from. */
+  profile?: string;
+  profile_source?: 'flag' | 'setting' | 'model-name' | 'default';
 }
 
 export interface ResultSampling {
@@ -66,6 +69,12 @@ export interface CritiqueTrial {
   answer: YesNo | null;
   raw: string;
   parse: ParseStatus;
+  /** Qwen3-style models: the thinking, from the server's reasoning field or the `<think>` block. */
+  reasoning?: string | null;
+  /** The server put the whole answer in its reasoning field (a reasoning parser with no `</think>` to split at). */
+  answer_from_reasoning?: boolean;
+  /** 1–5 plausibility prompts: the score this trial gave (null when none could be read). */
+  score_1_5?: number | null;
 }
 
 export interface Violation {
@@ -77,6 +86,18 @@ export interface Violation {
   description: string;
   /** Index of the trial the violation comes from. */
   trial: number;
+  /** A time the model gave that could not be used as written: moved into the clip, start and end swapped, or unreadable. */
+  time_issue?: 'clamped' | 'swapped' | 'unreadable';
+}
+
+/** 1–5 physical-plausibility scores (VideoPhy-2 protocol): 5 fully plausible, 1 not at all. */
+export interface PlausibilityVerdict {
+  /** Mean of the trials' scores mapped to 0–1 ((s − 1) / 4), for ranking beside other scores. */
+  score: number;
+  /** Mean of the raw 1–5 scores read. */
+  raw_mean: number;
+  /** Each trial's raw score; null where none could be read. */
+  raw: Array<number | null>;
 }
 
 export interface VideoAnalysis {
@@ -110,6 +131,8 @@ export interface CriticResult {
   reward?: RewardVerdict;
   video_analysis?: VideoAnalysis;
   critic?: CriticVerdict;
+  /** 1–5 plausibility prompts (`answer: score`); `critic.score` carries the same 0–1 value. */
+  plausibility?: PlausibilityVerdict;
   violations: Violation[];
   timing_ms: TimingMs;
   /** Critic mode: tokens generated over all trials and the decode rate. */

@@ -1,4 +1,4 @@
-import type { CriticResult, CriticVerdict, CritiqueTrial, RewardVerdict } from '../../src/shared/result.js';
+import type { CriticResult, CriticVerdict, CritiqueTrial, PlausibilityVerdict, RewardVerdict } from '../../src/shared/result.js';
 import { createBadge } from '../toolkit.js';
 
 export interface VerdictView {
@@ -43,7 +43,7 @@ function answerText(trial: CritiqueTrial): string {
   return trial.parse === 'failed' ? 'Unparsed' : 'No answer';
 }
 
-function criticVerdict(critic: CriticVerdict): HTMLElement[] {
+function criticVerdict(critic: CriticVerdict, plausibility?: PlausibilityVerdict): HTMLElement[] {
   const trials = critic.trials.length;
   const parsed = critic.trials.filter((t) => t.answer !== null).length;
   const noes = critic.trials.filter((t) => t.answer === 'No').length;
@@ -54,19 +54,23 @@ function criticVerdict(critic: CriticVerdict): HTMLElement[] {
   count.id = 'trial-count';
   const line = element('p', 'score-line');
   line.append(score, count);
-  const detail = element(
-    'p',
-    'verdict-detail',
-    `${noes} of ${parsed} parsed trial${parsed === 1 ? '' : 's'} found no anomaly` +
-      (parsed < trials ? ` (${trials - parsed} could not be parsed)` : '') +
-      ' — the critic score is the fraction answering "No".',
-  );
+  const detail = plausibility
+    ? element('p', 'verdict-detail', `Plausibility ${plausibility.raw_mean.toFixed(2)} of 5 (1 implausible … 5 fully plausible) — the score maps it to 0–1.`)
+    : element(
+        'p',
+        'verdict-detail',
+        `${noes} of ${parsed} parsed trial${parsed === 1 ? '' : 's'} found no anomaly` +
+          (parsed < trials ? ` (${trials - parsed} could not be parsed)` : '') +
+          ' — the critic score is the fraction answering "No".',
+      );
+  if (plausibility) detail.id = 'plausibility';
   const answers = element('ul', 'trial-answers');
   answers.id = 'trial-answers';
   critic.trials.forEach((trial, i) => {
     const item = element('li', 'trial-answer');
     item.dataset.answer = trial.answer ?? 'none';
-    item.append(element('span', 'trial-name', `Trial ${i + 1}`), element('span', 'trial-verdict', `${trial.answer ?? '—'} · ${answerText(trial)}`));
+    const verdict = typeof trial.score_1_5 === 'number' ? `${trial.score_1_5} of 5 · ${answerText(trial)}` : `${trial.answer ?? '—'} · ${answerText(trial)}`;
+    item.append(element('span', 'trial-name', `Trial ${i + 1}`), element('span', 'trial-verdict', verdict));
     answers.append(item);
   });
   return [line, detail, answers];
@@ -135,7 +139,7 @@ export function createVerdictView(): VerdictView {
       verdict.dataset.mode = result.mode;
       const heading = element('h2', undefined, result.mode === 'reward' ? 'Reward score' : 'Critic verdict');
       heading.id = 'verdict-heading';
-      const body = result.reward ? rewardVerdict(result.reward) : critic ? criticVerdict(critic) : [element('p', undefined, 'The result has no verdict.')];
+      const body = result.reward ? rewardVerdict(result.reward) : critic ? criticVerdict(critic, result.plausibility) : [element('p', undefined, 'The result has no verdict.')];
       const explanation = result.video_analysis?.physical_accuracy?.explanation;
       verdict.replaceChildren(
         heading,

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { PromptFile } from '../../promptfile/promptFile';
 import { bandOf, type CriticResult, type TimingMs } from '../../shared/result';
 import type { VideoProbe } from '../../shared/video';
-import { parseAnswers } from '../critique/parseAnswers';
+import { parseProfileAnswers } from '../critique/profileAnswers';
 import { decodeFrames } from '../media/frameDecoder';
 import type { FfmpegTools } from '../media/ffmpegTools';
 import { probeVideo } from '../media/probeVideo';
@@ -14,6 +14,8 @@ import { twoWayProbabilities, type SamplingSettings } from '../model/tokenSample
 import type { CacheStore } from '../store/cacheStore';
 import { sha256OfFile, sha256OfText } from '../store/fileHash';
 import { videoPatches } from '../vision/videoPatches';
+import { MODEL_PROFILES } from '../profiles/modelProfile';
+import { ProfileError } from '../profiles/resolveProfile';
 
 export type Stage = 'probe' | 'decode' | 'vision' | 'prefill' | 'generate';
 
@@ -105,18 +107,30 @@ export async function prepareVideo(engine: LocalEngine, videoPath: string, promp
   return (await videoFeatures(engine, probe, videoSha, timing, { signal })).cached;
 }
 
+/** The local model is Cosmos-Reason1 (Qwen2.5-VL): prompts for the Qwen3-VL models need a server for now. */
+function localModelProfile(prompt: PromptFile): 'reason1' | 'reason1-reward' {
+  if (prompt.profile && MODEL_PROFILES[prompt.profile].family !== 'qwen2.5-vl') {
+    throw new ProfileError(
+      `${prompt.path ?? 'the prompt'} is written for ${MODEL_PROFILES[prompt.profile].label}, which runs on a server for now (vLLM or NIM: --endpoint URL, or cosmosCritic.backend "openai"); the local backend runs Cosmos-Reason1 (docs/qwen3-vl-local.md)`,
+    );
+  }
+  return prompt.mode === 'reward' ? 'reason1-reward' : 'reason1';
+}
+
 /** One video × prompt on the local model: the reward score or the critic's trials, as a result (cached by content). */
 export async function evaluateVideo(engine: LocalEngine, videoPath: string, prompt: PromptFile, options: EvaluateOptions = {}): Promise<CriticResult> {
   const { model } = engine;
   const totalStarted = performance.now();
   const timing = emptyTiming();
-  const { probe, videoSha } = await probeJob(engine.tools, videoPath, prompt, options, timing, model.config.processorPixels);
+  const localProfile = localModelProfile(prompt);
+  const { probe, videoSha } = await probeJob(engine.tools, videoPath, prompt, options, timing, undefined, model.config.processorPixels);
   const { trials, seed, maxNewTokens } = jobSettings(prompt, options);
   const settings = samplingSettings(prompt, model, seed);
   const resultKey = sha256OfText('result/1', videoSha, prompt.sha256, model.fingerprint, JSON.stringify({ trials, seed, maxNewTokens, settings, mode: prompt.mode, timeRule: model.timeRule }));
   if (!options.force) {
     const hit = await engine.cache.readResult(resultKey);
-    if (hit) return fromCache(hit, probe.video.path, prompt, true);
+    // Results cached before profiles were recorded get theirs: the local model is always Reason 1.
+    if (hit) return fromCache({ ...hit, model: { ...hit.model, profile: hit.model.profile ?? localProfile, profile_source: hit.model.profile_source ?? 'default' } }, probe.video.path, prompt, true);
   }
 
   const { video, cached: featuresCached } = await videoFeatures(engine, probe, videoSha, timing, options);
@@ -127,7 +141,7 @@ export async function evaluateVideo(engine: LocalEngine, videoPath: string, prom
   const first = await model.forward(sequence.embeds, sequence.ids.length, sequence.positions.positionIds, model.emptyCache());
   timing.prefill = performance.now() - started;
 
-  const base = resultSkeleton(probe, videoSha, prompt, { backend: 'onnx', id: model.config.id, device: model.device, precision: model.folder.precision, time_rule: model.timeRule }, timing, featuresCached);
+  const base = resultSkeleton(probe, videoSha, prompt, { backend: 'onnx', id: model.config.id, device: model.device, precision: model.folder.precision, time_rule: model.timeRule, profile: localProfile, profile_source: 'default' }, timing, featuresCached);
 
 
   if (prompt.mode === 'reward') {
@@ -157,10 +171,11 @@ export async function evaluateVideo(engine: LocalEngine, videoPath: string, prom
       texts.push(out.text);
     }
     timing.generate = performance.now() - started;
-    const parsed = parseAnswers(texts, probe.plan.frame_times_s);
+    const parsed = parseProfileAnswers(texts.map((content) => ({ content })), { kind: prompt.answer, reasoning: 'template', frameTimes: probe.plan.frame_times_s, durationS: probe.video.duration_s });
     base.critic = parsed.critic;
     base.violations = parsed.violations;
     base.video_analysis = parsed.video_analysis;
+    if (parsed.plausibility) base.plausibility = parsed.plausibility;
     base.generation = { tokens, tokens_per_second: timing.generate > 0 ? +((tokens * 1000) / timing.generate).toFixed(2) : 0 };
   }
   finishTiming(timing, totalStarted);

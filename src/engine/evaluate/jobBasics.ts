@@ -18,11 +18,12 @@ export async function probeJob(
   prompt: PromptFile,
   options: EvaluateOptions,
   timing: TimingMs,
+  planner?: Parameters<typeof probeVideo>[4],
   processor?: ProcessorPixels,
 ): Promise<{ probe: VideoProbe; videoSha: string }> {
   options.onProgress?.({ stage: 'probe' });
   const started = performance.now();
-  const probe = await probeVideo(resolve(videoPath), tools, { ...prompt.video, processor }, options.signal);
+  const probe = await probeVideo(resolve(videoPath), tools, { ...prompt.video, processor }, options.signal, planner);
   const videoSha = await sha256OfFile(probe.video.path);
   timing.probe = performance.now() - started;
   return { probe, videoSha };

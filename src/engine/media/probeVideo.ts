@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import type { SamplingOptions, VideoProbe } from '../../shared/video';
 import { ffprobeVideo } from './ffprobe';
 import type { FfmpegTools } from './ffmpegTools';
-import { SamplingError, planSampling } from './samplingPlan';
+import { SamplingError, planSampling, type SourceVideo } from './samplingPlan';
+import type { SamplingPlan } from '../../shared/video';
 import { VideoInputError } from './videoInputError';
 
 /** Checks that `path` is a readable, non-empty file before any tool runs, so the error says what is really wrong. */
@@ -29,12 +30,14 @@ export async function probeVideo(
   tools: FfmpegTools,
   sampling: SamplingOptions = {},
   signal?: AbortSignal,
+  /** The model family's planner (Qwen3-VL models plan in multiples of 32); default: the Qwen2.5-VL planner. */
+  planner: (source: SourceVideo, options: SamplingOptions) => SamplingPlan = planSampling,
 ): Promise<VideoProbe> {
   const path = resolve(inputPath);
   const size = await checkVideoFile(path);
   const { metadata, frameTimes } = await ffprobeVideo(path, size, tools, signal);
   try {
-    const plan = planSampling(
+    const plan = planner(
       { frameCount: metadata.frame_count, fps: metadata.fps, width: metadata.width, height: metadata.height, frameTimes },
       sampling,
     );

@@ -26,6 +26,8 @@ export interface ChatCompletionRequest {
   top_logprobs?: number;
   /** vLLM: video sampling options go here (at the top level they are ignored). */
   mm_processor_kwargs?: Record<string, unknown>;
+  /** vLLM and NIM: options of the media loader, per modality (`{ video: { fps, num_frames, frames_indices, … } }`). */
+  media_io_kwargs?: { video: Record<string, unknown> };
 }
 
 export interface TopLogprob {
@@ -39,7 +41,8 @@ export interface ChatCompletionResponse {
   model: string;
   choices: Array<{
     index: number;
-    message: { role: 'assistant'; content: string };
+    /** With a reasoning parser, vLLM returns the thinking in `reasoning` (releases before 0.11: `reasoning_content`) and content may be null. */
+    message: { role: 'assistant'; content: string | null; reasoning?: string | null; reasoning_content?: string | null };
     finish_reason: 'stop' | 'length';
     logprobs?: { content: Array<{ token: string; logprob: number; top_logprobs: TopLogprob[] }> } | null;
   }>;
@@ -50,5 +53,5 @@ export interface ChatCompletionChunk {
   id: string;
   object: 'chat.completion.chunk';
   model: string;
-  choices: Array<{ index: number; delta: { role?: 'assistant'; content?: string }; finish_reason: 'stop' | 'length' | null }>;
+  choices: Array<{ index: number; delta: { role?: 'assistant'; content?: string | null; reasoning?: string | null; reasoning_content?: string | null }; finish_reason: 'stop' | 'length' | null }>;
 }

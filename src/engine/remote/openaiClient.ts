@@ -130,13 +130,19 @@ export class OpenAiClient {
    * Streams a completion (server-sent events). Retries only while nothing has been delivered: once text reached the
    * caller, a dropped stream is an error rather than a silent restart that would duplicate text.
    */
-  stream(body: ChatCompletionRequest, onText: (delta: string) => void, signal?: AbortSignal): Promise<{ text: string; finish: 'stop' | 'length' }> {
+  stream(
+    body: ChatCompletionRequest,
+    onText: (delta: string) => void,
+    signal?: AbortSignal,
+    onReasoning?: (delta: string) => void,
+  ): Promise<{ text: string; reasoning: string; finish: 'stop' | 'length' }> {
     let delivered = false;
     return this.withRetries(async () => {
       try {
         return await this.attempt({ ...body, stream: true }, signal, async (response, _abort, timer) => {
           if (!response.body) throw new EndpointError(this.baseUrl, `${this.baseUrl} sent no stream body`, true);
           let text = '';
+          let reasoning = '';
           let finish: 'stop' | 'length' | null = null;
           let buffer = '';
           let done = false;
@@ -146,7 +152,7 @@ export class OpenAiClient {
               yield* body;
             } catch (err) {
               if ((err as Error).name === 'AbortError') throw err;
-              throw new EndpointError(endpoint, `${endpoint} dropped the stream after ${text.length} characters`, !delivered);
+              throw new EndpointError(endpoint, `${endpoint} dropped the stream after ${text.length + reasoning.length} characters`, !delivered);
             }
           })(response.body as unknown as AsyncIterable<Uint8Array>, this.baseUrl);
           for await (const chunk of chunks) {
@@ -169,6 +175,13 @@ export class OpenAiClient {
                 throw new EndpointError(this.baseUrl, `${this.baseUrl} sent a malformed stream event (${data.slice(0, 80)})`, !delivered);
               }
               const choice = event.choices?.[0];
+              // A reasoning parser streams the thinking in its own field before the answer.
+              const thought = choice?.delta?.reasoning ?? choice?.delta?.reasoning_content;
+              if (thought) {
+                delivered = true;
+                reasoning += thought;
+                onReasoning?.(thought);
+              }
               if (choice?.delta?.content) {
                 delivered = true;
                 text += choice.delta.content;
@@ -177,8 +190,8 @@ export class OpenAiClient {
               if (choice?.finish_reason) finish = choice.finish_reason;
             }
           }
-          if (!done && finish === null) throw new EndpointError(this.baseUrl, `${this.baseUrl} dropped the stream after ${text.length} characters`, !delivered);
-          return { text, finish: finish ?? 'stop' };
+          if (!done && finish === null) throw new EndpointError(this.baseUrl, `${this.baseUrl} dropped the stream after ${text.length + reasoning.length} characters`, !delivered);
+          return { text, reasoning, finish: finish ?? 'stop' };
         });
       } catch (err) {
         if (err instanceof EndpointError && delivered) throw new EndpointError(err.endpoint, err.message, false, err.status);

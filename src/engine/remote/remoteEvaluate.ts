@@ -1,23 +1,22 @@
+import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import type { PromptFile } from '../../promptfile/promptFile';
 import { bandOf, type CriticResult } from '../../shared/result';
 import { emptyTiming, finishTiming, fromCache, jobSettings, probeJob, resultSkeleton } from '../evaluate/jobBasics';
-import type { SamplingPlan } from '../../shared/video';
-import { parseAnswers } from '../critique/parseAnswers';
+import { parseProfileAnswers } from '../critique/profileAnswers';
+import type { ModelAnswer } from '../critique/thinkingSplit';
+import { plannerFor } from '../media/qwen3SamplingPlan';
+import { checkPromptProfile, resolveProfile, type ResolvedProfile } from '../profiles/resolveProfile';
+import { RequestShapeError, videoMimeType, videoRequestFields, type ServerKind, type VideoInput } from '../profiles/requestShape';
 import type { EvaluateOptions } from '../evaluate/evaluateVideo';
 import type { FfmpegTools } from '../media/ffmpegTools';
 import { encodePlanFrames } from '../media/jpegFrames';
 import type { CacheStore } from '../store/cacheStore';
 import { sha256OfText } from '../store/fileHash';
-import type { ChatCompletionRequest, ContentPart, TopLogprob } from './chatTypes';
+import type { ChatCompletionRequest, ChatRequestMessage, ContentPart, TopLogprob } from './chatTypes';
 import type { EndpointPool } from './endpointPool';
 
-/**
- * How the video reaches the server: our frames as JPEG (`video/jpeg` data URL, as vLLM accepts), the same frames as
- * lossless PNG in that URL (vLLM's frame loader opens any image format), or a file:// URL the server samples itself.
- */
-export type VideoInput = 'frames' | 'frames-png' | 'url';
-export const VIDEO_INPUTS: readonly VideoInput[] = ['frames', 'frames-png', 'url'];
+export type { VideoInput };
 
 export interface RemoteEngine {
   pool: EndpointPool;
@@ -28,6 +27,10 @@ export interface RemoteEngine {
   cache?: CacheStore;
   /** How many top logprobs the reward asks for (OpenAI allows 20; vLLM up to its --max-logprobs). */
   topLogprobs?: number;
+  /** The model profile; default: from the served model's name (Reason 1 when the name says nothing). */
+  profile?: ResolvedProfile;
+  /** vLLM (default; `cosmos-critic serve` speaks its dialect) or an NVIDIA NIM. */
+  server?: ServerKind;
 }
 
 export class RemoteAnswerError extends Error {
@@ -53,37 +56,36 @@ export function rewardFromTopLogprobs(top: readonly TopLogprob[]): { pYes: numbe
   return { pYes: 1 - pNo, pNo };
 }
 
-function videoPart(url: string): ContentPart {
-  return { type: 'video_url', video_url: { url } };
+/** Inline videos travel in one JSON body: past this size a URL the server can fetch is the way. */
+export const MAX_INLINE_VIDEO_BYTES = 256 * 1024 * 1024;
+
+async function readInlineVideo(path: string, size: number): Promise<Buffer> {
+  if (size > MAX_INLINE_VIDEO_BYTES) {
+    throw new RequestShapeError(
+      `${path} is ${Math.round(size / 2 ** 20)} MiB, too large to send inline (limit ${MAX_INLINE_VIDEO_BYTES / 2 ** 20} MiB): use --video-input url with a URL the server can read (VS Code: cosmosCritic.videoInput), or a shorter clip`,
+    );
+  }
+  return readFile(path);
 }
 
-/**
- * Video options for the server. With a URL the server samples the file itself: the reward rule is asked for with
- * `sampling: "reward"`, which `cosmos-critic serve` understands (vLLM does not: send it frames instead).
- */
-function samplingKwargs(plan: SamplingPlan, prompt: PromptFile, input: VideoInput): Record<string, unknown> {
-  const v = prompt.video;
-  if (input === 'url' && plan.rule === 'reward') return { sampling: 'reward' };
-  // Frames carry their own timing (the sampled fps); a URL is sampled by the server at the prompt's target rate.
-  const rate = input !== 'url' ? { fps: plan.sample_fps } : v.nframes !== undefined ? { nframes: v.nframes } : { fps: plan.target_fps };
-  return {
-    ...rate,
-    ...(v.max_pixels !== undefined && { max_pixels: v.max_pixels }),
-    ...(v.min_pixels !== undefined && { min_pixels: v.min_pixels }),
-    ...(v.total_pixels !== undefined && { total_pixels: v.total_pixels }),
-    ...(v.max_frames !== undefined && { max_frames: v.max_frames }),
-    ...(v.min_frames !== undefined && { min_frames: v.min_frames }),
-  };
+function videoPart(url: string): ContentPart {
+  return { type: 'video_url', video_url: { url } };
 }
 
 /** One video × prompt on an OpenAI-compatible server: the same result as the local backend, from the same frames. */
 export async function evaluateVideoRemote(remote: RemoteEngine, videoPath: string, prompt: PromptFile, options: EvaluateOptions = {}): Promise<CriticResult> {
   const totalStarted = performance.now();
   const timing = emptyTiming();
-  const { probe, videoSha } = await probeJob(remote.tools, videoPath, prompt, options, timing);
+  const resolved = remote.profile ?? resolveProfile({ id: null, source: 'flag' }, remote.modelName, prompt.mode);
+  checkPromptProfile(prompt.profile, resolved, prompt.path, prompt.mode);
+  const { profile } = resolved;
+  const server = remote.server ?? 'vllm';
+  const { probe, videoSha } = await probeJob(remote.tools, videoPath, prompt, options, timing, plannerFor(profile.frames));
+  // Fail before any upload when this server cannot take the video this way.
+  const videoFields = videoRequestFields(profile, server, probe.plan, probe.video, prompt.video, remote.videoInput);
   const { trials, seed, maxNewTokens } = jobSettings(prompt, options);
   const g = prompt.generation;
-  const resultKey = sha256OfText('remote-result/1', remote.modelName, remote.videoInput, videoSha, prompt.sha256, JSON.stringify({ trials, seed, maxNewTokens, g }));
+  const resultKey = sha256OfText('remote-result/2', remote.modelName, profile.id, server, remote.videoInput, videoSha, prompt.sha256, JSON.stringify({ trials, seed, maxNewTokens, g }));
   if (remote.cache && !options.force) {
     const hit = await remote.cache.readResult(resultKey);
     if (hit) return fromCache(hit, probe.video.path, prompt, false);
@@ -94,18 +96,18 @@ export async function evaluateVideoRemote(remote: RemoteEngine, videoPath: strin
   const url =
     remote.videoInput === 'url'
       ? pathToFileURL(probe.video.path).href
-      : `data:video/jpeg;base64,${(await encodePlanFrames(probe.video.path, probe.plan, remote.tools, remote.videoInput === 'frames-png' ? 'png' : 'jpeg', options.signal)).map((b) => b.toString('base64')).join(',')}`;
+      : remote.videoInput === 'file'
+        ? `data:${videoMimeType(probe.video.path)};base64,${(await readInlineVideo(probe.video.path, probe.video.size_bytes)).toString('base64')}`
+        : `data:video/jpeg;base64,${(await encodePlanFrames(probe.video.path, probe.plan, remote.tools, remote.videoInput === 'frames-png' ? 'png' : 'jpeg', options.signal)).map((b) => b.toString('base64')).join(',')}`;
   timing.decode = performance.now() - started;
-  const request: ChatCompletionRequest = {
-    model: remote.modelName,
-    messages: [
-      { role: 'system', content: [{ type: 'text', text: prompt.system }] },
-      { role: 'user', content: [videoPart(url), { type: 'text', text: prompt.user }] },
-    ],
-    mm_processor_kwargs: samplingKwargs(probe.plan, prompt, remote.videoInput),
-  };
+  const system = prompt.system.trim() ? prompt.system : profile.systemPrompt;
+  const messages: ChatRequestMessage[] = [
+    ...(system ? [{ role: 'system' as const, content: [{ type: 'text' as const, text: system }] }] : []),
+    { role: 'user', content: [videoPart(url), { type: 'text', text: prompt.user }] },
+  ];
+  const request: ChatCompletionRequest = { model: remote.modelName, messages, ...videoFields };
 
-  const base = resultSkeleton(probe, videoSha, prompt, { backend: 'openai', id: remote.modelName, device: '' }, timing, false);
+  const base = resultSkeleton(probe, videoSha, prompt, { backend: 'openai', id: remote.modelName, device: '', profile: profile.id, profile_source: resolved.source }, timing, false);
 
 
   if (prompt.mode === 'reward') {
@@ -122,12 +124,18 @@ export async function evaluateVideoRemote(remote: RemoteEngine, videoPath: strin
     base.model.device = endpoint;
     base.reward = { score: pNo, anomaly: pYes > pNo ? 'Yes' : 'No', p_yes: pYes, p_no: pNo, band: bandOf(pNo) };
   } else {
-    const texts: string[] = [];
+    const answers: ModelAnswer[] = [];
     started = performance.now();
     const endpoints = new Set<string>();
     let chars = 0;
     for (let trial = 0; trial < trials; trial++) {
       options.onProgress?.({ stage: 'generate', trial, trials, tokens: 0 });
+      let thinking = false;
+      const emit = (delta: string) => {
+        chars += delta.length;
+        options.onText?.(trial, delta);
+        options.onProgress?.({ stage: 'generate', trial, trials, tokens: chars });
+      };
       const { value, endpoint } = await remote.pool.run(
         (client) =>
           client.stream(
@@ -141,23 +149,31 @@ export async function evaluateVideoRemote(remote: RemoteEngine, videoPath: strin
               seed: seed + trial,
             },
             (delta) => {
-              chars += delta.length;
-              options.onText?.(trial, delta);
-              options.onProgress?.({ stage: 'generate', trial, trials, tokens: chars });
+              // The streamed text reads as the stored answer does: thinking from a reasoning field inside <think>.
+              if (thinking) options.onText?.(trial, '\n</think>\n');
+              thinking = false;
+              emit(delta);
             },
             options.signal,
+            (delta) => {
+              if (!thinking) options.onText?.(trial, '<think>\n');
+              thinking = true;
+              emit(delta);
+            },
           ),
         options.signal,
       );
+      if (thinking) options.onText?.(trial, '\n</think>\n');
       endpoints.add(endpoint);
-      texts.push(value.text);
+      answers.push({ content: value.text, reasoning: value.reasoning || null });
     }
     timing.generate = performance.now() - started;
     base.model.device = [...endpoints].join(', ');
-    const parsed = parseAnswers(texts, probe.plan.frame_times_s);
+    const parsed = parseProfileAnswers(answers, { kind: prompt.answer, reasoning: profile.reasoning, frameTimes: probe.plan.frame_times_s, durationS: probe.video.duration_s });
     base.critic = parsed.critic;
     base.violations = parsed.violations;
     base.video_analysis = parsed.video_analysis;
+    if (parsed.plausibility) base.plausibility = parsed.plausibility;
   }
   finishTiming(timing, totalStarted);
   await remote.cache?.writeResult(resultKey, base);
