@@ -5,6 +5,8 @@ import type { DeviceSetting } from '../engine/model/executionProvider';
 import { LocalModel } from '../engine/model/localModel';
 import { PRECISIONS, type Precision } from '../engine/model/modelFolder';
 import type { CliIo } from './cliIo';
+import { LIMITS } from '../shared/limits';
+import { numberFlag } from './numberFlag';
 import { UsageError } from './usageError';
 import type { Backend } from '../engine/evaluate/backend';
 import { EndpointPool } from '../engine/remote/endpointPool';
@@ -45,8 +47,7 @@ export async function engineFrom(values: Values, io: CliIo): Promise<LocalEngine
   if (!PRECISIONS.includes(precision)) throw new UsageError(`--precision must be one of ${PRECISIONS.join(', ')}`);
   const device = (values.device ?? io.env.COSMOS_CRITIC_DEVICE ?? 'auto') as DeviceSetting;
   if (!['auto', 'cuda', 'cpu'].includes(device)) throw new UsageError('--device must be auto, cuda or cpu');
-  const cudaDeviceId = Number(values['cuda-device'] ?? 0);
-  if (!Number.isInteger(cudaDeviceId) || cudaDeviceId < 0) throw new UsageError('--cuda-device must be a device number (0, 1, …)');
+  const cudaDeviceId = numberFlag('cuda-device', values['cuda-device'], LIMITS.cudaDevice) ?? 0;
   const tools = locateFfmpeg(values['ffmpeg-path'] ?? io.env.COSMOS_CRITIC_FFMPEG);
   const model = await LocalModel.load(modelDir, { precision, device, cudaDeviceId });
   return localEngine(model, tools, new CacheStore(values['cache-dir'] ?? defaultCacheDir(io.env)));
@@ -70,10 +71,8 @@ export async function backendFrom(values: Values, io: CliIo): Promise<Backend> {
   if (values.model) throw new UsageError('give either --model (local) or --endpoint (remote), not both');
   const videoInput = values['video-input'] ?? 'frames';
   if (videoInput !== 'frames' && videoInput !== 'url') throw new UsageError('--video-input must be frames or url');
-  const timeoutS = Number(values.timeout ?? 120);
-  if (!(timeoutS > 0)) throw new UsageError('--timeout must be a positive number of seconds');
-  const topLogprobs = Number(values['top-logprobs'] ?? 20);
-  if (!Number.isInteger(topLogprobs) || topLogprobs < 2) throw new UsageError('--top-logprobs must be an integer ≥ 2');
+  const timeoutS = numberFlag('timeout', values.timeout, LIMITS.timeoutS) ?? 120;
+  const topLogprobs = numberFlag('top-logprobs', values['top-logprobs'], LIMITS.topLogprobs) ?? 20;
   const apiKey = io.env.COSMOS_CRITIC_API_KEY || undefined;
   for (const url of values.endpoint) {
     if (!/^https?:\/\//.test(url)) throw new UsageError(`--endpoint ${url}: must be an http(s) URL such as http://localhost:8000/v1`);

@@ -1,6 +1,7 @@
 import type { LineIndex, Range } from './textPosition';
 
 export type PromptDiagnosticCode =
+  | 'file-too-large'
   | 'front-matter-missing'
   | 'front-matter-unclosed'
   | 'yaml-syntax'

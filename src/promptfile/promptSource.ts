@@ -1,4 +1,5 @@
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { MAX_PROMPT_FILE_BYTES } from '../shared/limits';
 import { LineIndex } from './textPosition';
 
 /** The YAML front matter: the text between the opening and closing `---` lines. */
@@ -42,6 +43,8 @@ export interface PromptSource {
   bodyStart: number;
   sections: Section[];
   variables: VariableUse[];
+  /** Set when the file is over MAX_PROMPT_FILE_BYTES: then nothing else is read (no front matter, no sections). */
+  tooLarge: { bytes: number; limit: number } | null;
 }
 
 const DELIMITER = /^---[ \t]*$/;
@@ -50,6 +53,11 @@ const HEADING = /^##[ \t]+(\w+)[ \t]*$/gm;
 const VARIABLE = /\{\{\s*(\w+)\s*\}\}/g;
 
 export function readPromptSource(text: string): PromptSource {
+  // Every feature reads the file through here: an oversized one costs one byte count, never a parse.
+  const bytes = text.length > MAX_PROMPT_FILE_BYTES / 3 ? Buffer.byteLength(text, 'utf8') : text.length;
+  if (bytes > MAX_PROMPT_FILE_BYTES) {
+    return { text, lines: new LineIndex(''), frontMatter: null, bodyStart: 0, sections: [], variables: [], tooLarge: { bytes, limit: MAX_PROMPT_FILE_BYTES } };
+  }
   const lines = new LineIndex(text);
   const frontMatter = readFrontMatter(text, lines);
   const bodyStart = bodyStartOf(frontMatter, lines);
@@ -63,7 +71,7 @@ export function readPromptSource(text: string): PromptSource {
       variables.push({ name: match[1]!, start, end: start + match[0].length });
     }
   }
-  return { text, lines, frontMatter, bodyStart, sections, variables };
+  return { text, lines, frontMatter, bodyStart, sections, variables, tooLarge: null };
 }
 
 function bodyStartOf(frontMatter: FrontMatter | null, lines: LineIndex): number {
@@ -84,7 +92,8 @@ function readFrontMatter(text: string, lines: LineIndex): FrontMatter | null {
   }
   const start = lines.lineCount > 1 ? lines.lineStart(1) : text.length;
   const end = closeLine === null ? text.length : Math.max(start, lines.lineStart(closeLine));
-  const yaml = parseDocument(text.slice(start, end), { keepSourceTokens: true, lineCounter: new LineCounter(), prettyErrors: false });
+  // uniqueKeys: the parser's own check compares every key with every other (quadratic); the checker finds duplicates.
+  const yaml = parseDocument(text.slice(start, end), { keepSourceTokens: true, lineCounter: new LineCounter(), prettyErrors: false, uniqueKeys: false });
   return { start, end, openLine: 0, closeLine, yaml };
 }
 
@@ -116,12 +125,29 @@ export function topLevelPair(frontMatter: FrontMatter | null, key: string): Pair
   return pairAt(frontMatter, [key]);
 }
 
-/** The front matter as plain data; {} when it is not a map. */
+/**
+ * The front matter as plain data; {} when it is not a map or its aliases expand too far (`aliasExpansionProblem`
+ * says so, and the validator reports it as an error).
+ */
 export function frontMatterData(frontMatter: FrontMatter | null): Record<string, unknown> {
   if (!frontMatter || !isMap(frontMatter.yaml.contents)) return {};
   try {
-    return (frontMatter.yaml.toJS() ?? {}) as Record<string, unknown>;
+    return (frontMatter.yaml.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {}) as Record<string, unknown>;
   } catch {
     return {};
+  }
+}
+
+/** Most `*alias` expansions the front matter may make: more is a "billion laughs" pattern, not a prompt. */
+const MAX_ALIAS_COUNT = 100;
+
+/** Why the front matter cannot become data (aliases that expand too far), or null. */
+export function aliasExpansionProblem(frontMatter: FrontMatter): string | null {
+  if (frontMatter.yaml.errors.length > 0 || !isMap(frontMatter.yaml.contents)) return null;
+  try {
+    frontMatter.yaml.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
   }
 }
