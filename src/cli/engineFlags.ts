@@ -10,6 +10,8 @@ import { numberFlag } from './numberFlag';
 import { UsageError } from './usageError';
 import type { Backend } from '../engine/evaluate/backend';
 import { EndpointPool } from '../engine/remote/endpointPool';
+import { endpointAddress } from '../engine/remote/openaiClient';
+import { redactSecrets } from '../shared/redactSecrets';
 
 export const ENGINE_FLAG_SPECS = {
   model: { type: 'string' },
@@ -54,15 +56,17 @@ export async function engineFrom(values: Values, io: CliIo): Promise<LocalEngine
 }
 
 async function servedModelName(baseUrl: string, apiKey: string | undefined): Promise<string> {
+  const { url, label, authorization } = endpointAddress(baseUrl);
   try {
-    const response = await fetch(`${baseUrl.replace(/\/+$/, '')}/models`, { headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {}, signal: AbortSignal.timeout(15_000) });
+    const auth = apiKey ? `Bearer ${apiKey}` : authorization;
+    const response = await fetch(`${url}/models`, { headers: auth ? { authorization: auth } : {}, signal: AbortSignal.timeout(15_000) });
     const body = (await response.json()) as { data?: Array<{ id?: string }> };
     const id = body.data?.[0]?.id;
     if (id) return id;
   } catch {
     // fall through to the message below
   }
-  throw new UsageError(`could not read the model name from ${baseUrl}/models: pass --model-name`);
+  throw new UsageError(`could not read the model name from ${label}/models: pass --model-name`);
 }
 
 /** The local engine, or the remote one when --endpoint is given. */
@@ -75,7 +79,7 @@ export async function backendFrom(values: Values, io: CliIo): Promise<Backend> {
   const topLogprobs = numberFlag('top-logprobs', values['top-logprobs'], LIMITS.topLogprobs) ?? 20;
   const apiKey = io.env.COSMOS_CRITIC_API_KEY || undefined;
   for (const url of values.endpoint) {
-    if (!/^https?:\/\//.test(url)) throw new UsageError(`--endpoint ${url}: must be an http(s) URL such as http://localhost:8000/v1`);
+    if (!/^https?:\/\//.test(url)) throw new UsageError(`--endpoint ${redactSecrets(url)}: must be an http(s) URL such as http://localhost:8000/v1`);
   }
   const pool = new EndpointPool(values.endpoint.map((baseUrl) => ({ baseUrl, apiKey, timeoutMs: timeoutS * 1000 })));
   const modelName = values['model-name'] ?? (await servedModelName(values.endpoint[0]!, apiKey));
