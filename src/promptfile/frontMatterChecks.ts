@@ -21,6 +21,11 @@ class FrontMatterChecker {
     if (closeLine === null) {
       this.problems.addOnLine('front-matter-unclosed', 'error', openLine, 'The front matter is never closed: end it with a "---" line before "## system".');
     }
+    if (this.frontMatter.tooDeep) {
+      const { depth, limit } = this.frontMatter.tooDeep;
+      this.problems.addOnLine('yaml-syntax', 'error', openLine, `YAML: brackets nest ${depth} deep (limit ${limit}): a prompt's settings need two levels; remove the extra [ and {.`);
+      return;
+    }
     for (const error of yaml.errors) this.yamlProblem(error.pos, error.message, error.code, 'error');
     for (const warning of yaml.warnings) this.yamlProblem(warning.pos, warning.message, warning.code, 'warning');
     const aliases = aliasExpansionProblem(this.frontMatter);

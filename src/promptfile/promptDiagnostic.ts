@@ -23,7 +23,8 @@ export type PromptDiagnosticCode =
   | 'pin-not-relative'
   | 'pin-not-video'
   | 'pin-not-found'
-  | 'text-changed';
+  | 'text-changed'
+  | 'too-many-problems';
 
 export interface PromptDiagnostic {
   code: PromptDiagnosticCode;

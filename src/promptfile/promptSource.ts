@@ -10,6 +10,8 @@ export interface FrontMatter {
   /** The opening `---` line and the closing one (null when the block is never closed). */
   openLine: number;
   closeLine: number | null;
+  /** Set when brackets nest deeper than MAX_FLOW_DEPTH: the YAML is then not parsed (the parser recurses per level). */
+  tooDeep: { depth: number; limit: number } | null;
   /** Node ranges are offsets into the YAML text: add `start` for file offsets. */
   yaml: Document.Parsed;
 }
@@ -93,8 +95,32 @@ function readFrontMatter(text: string, lines: LineIndex): FrontMatter | null {
   const start = lines.lineCount > 1 ? lines.lineStart(1) : text.length;
   const end = closeLine === null ? text.length : Math.max(start, lines.lineStart(closeLine));
   // uniqueKeys: the parser's own check compares every key with every other (quadratic); the checker finds duplicates.
-  const yaml = parseDocument(text.slice(start, end), { keepSourceTokens: true, lineCounter: new LineCounter(), prettyErrors: false, uniqueKeys: false });
-  return { start, end, openLine: 0, closeLine, yaml };
+  const yamlText = text.slice(start, end);
+  const depth = flowDepth(yamlText);
+  const tooDeep = depth > MAX_FLOW_DEPTH ? { depth, limit: MAX_FLOW_DEPTH } : null;
+  const yaml = parseDocument(tooDeep ? '' : yamlText, { keepSourceTokens: true, lineCounter: new LineCounter(), prettyErrors: false, uniqueKeys: false });
+  return { start, end, openLine: 0, closeLine, tooDeep, yaml };
+}
+
+/** Most `[`/`{` nesting the front matter may have; a prompt's settings nest two deep. */
+const MAX_FLOW_DEPTH = 32;
+
+/** The deepest nesting of flow brackets, outside quotes and comments (an upper bound: plain text may hold brackets). */
+function flowDepth(yaml: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let quote = '';
+  for (let i = 0; i < yaml.length; i++) {
+    const c = yaml[i]!;
+    if (quote) {
+      if (c === quote) quote = '';
+      else if (c === '\\' && quote === '"') i++;
+    } else if ((c === '"' || c === "'") && (i === 0 || /[\s[{,:]/.test(yaml[i - 1]!))) quote = c;
+    else if (c === '#' && (i === 0 || /\s/.test(yaml[i - 1]!))) while (i < yaml.length && yaml[i] !== '\n') i++;
+    else if (c === '[' || c === '{') deepest = Math.max(deepest, ++depth);
+    else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return deepest;
 }
 
 function readSections(text: string, bodyStart: number): Section[] {

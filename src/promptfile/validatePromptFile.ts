@@ -28,8 +28,17 @@ export function checkPromptSource(source: PromptSource): PromptDiagnostic[] {
   return inFileOrder(checkSource(source).items);
 }
 
+/** Most diagnostics reported for one file: past that, one more says how many were left out. */
+export const MAX_DIAGNOSTICS = 200;
+
 function inFileOrder(items: PromptDiagnostic[]): PromptDiagnostic[] {
-  return items.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  const sorted = items.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  if (sorted.length <= MAX_DIAGNOSTICS) return sorted;
+  // Errors first, so that the one that stops the file is never among those left out.
+  const kept = [...sorted.filter((d) => d.severity === 'error'), ...sorted.filter((d) => d.severity !== 'error')].slice(0, MAX_DIAGNOSTICS - 1);
+  const last = sorted[sorted.length - 1]!;
+  const more: PromptDiagnostic = { code: 'too-many-problems', severity: 'warning', range: last.range, message: `${sorted.length - kept.length} more problems are not shown (${sorted.length} in all): fix these first.` };
+  return [...kept.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character), more];
 }
 
 /** The one problem reported for a prompt file over the size limit. */
