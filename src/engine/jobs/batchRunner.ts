@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { PromptFile } from '../../promptfile/promptFile';
@@ -259,7 +259,16 @@ export async function runBatch(videos: string[], prompts: PromptFile[], options:
     const closing = [
       () => writeFileAtomic(join(outDir, 'summary.jsonl'), finished.map((r) => JSON.stringify(r)).join('\n') + (finished.length ? '\n' : '')),
       () => writeFileAtomic(join(outDir, 'summary.csv'), toCsv(finished)),
-      saveManifest,
+      async () => {
+        try {
+          await saveManifest();
+        } catch (err) {
+          if (!fatal) throw err;
+          // A full disk has no room for the temporary copy: overwrite in place (truncating frees the old blocks first),
+          // so the manifest does not stay "running".
+          await writeFile(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
+        }
+      },
     ];
     for (const write of closing) {
       try {
