@@ -58,7 +58,7 @@ export function readPromptSource(text: string): PromptSource {
   // Every feature reads the file through here: an oversized one costs one byte count, never a parse.
   const bytes = text.length > MAX_PROMPT_FILE_BYTES / 3 ? Buffer.byteLength(text, 'utf8') : text.length;
   if (bytes > MAX_PROMPT_FILE_BYTES) {
-    return { text, lines: new LineIndex(''), frontMatter: null, bodyStart: 0, sections: [], variables: [], tooLarge: { bytes, limit: MAX_PROMPT_FILE_BYTES } };
+    return { text, lines: new LineIndex(text), frontMatter: null, bodyStart: 0, sections: [], variables: [], tooLarge: { bytes, limit: MAX_PROMPT_FILE_BYTES } };
   }
   const lines = new LineIndex(text);
   const frontMatter = readFrontMatter(text, lines);

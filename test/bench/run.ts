@@ -8,6 +8,7 @@ import { probeVideo } from '../../src/engine/media/probeVideo';
 import { FIXTURE_DIR, ensureVideoFixtures, videoPath } from '../fixtures/videos';
 import { batchBench } from './batchBench';
 import { engineBench } from './engineBench';
+import { promptValidateBench } from './promptValidateBench';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const tools = locateFfmpeg();
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
     sampling_10min_memory: { ...memory, target_peak_rss_mb: 300 },
     local_engine: await engineBench(Math.max(3, Math.min(RUNS, 5))),
     batch: await batchBench(),
+    prompt_validation: promptValidateBench(Math.max(3, Math.min(RUNS, 5))),
   };
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 }
