@@ -64,8 +64,3 @@ export function withinLimit(value: number, limit: Limit): boolean {
   if (!Number.isFinite(value) || (limit.integer && !Number.isInteger(value))) return false;
   return (limit.minExclusive ? value > limit.min : value >= limit.min) && value <= limit.max;
 }
-
-/** The problem with a value, as "must be … , not …", or null when it is allowed. */
-export function limitProblem(value: number, limit: Limit): string | null {
-  return withinLimit(value, limit) ? null : `must be ${describeLimit(limit)}`;
-}
