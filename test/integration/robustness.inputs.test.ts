@@ -1,5 +1,5 @@
 // Malformed and hostile input at every entry point that reads it: prompt files (parser, validator, CLI, LSP), result
-// files (`report`, the results browser's loader) and CLI flags. Each table row is one case; adding a case is one line.
+// files (`report`, the results browser's loader), saved answers (`parse`) and CLI flags. Each table row is one case; adding a case is one line.
 // Every case must end in a clear error that names the file or value and the fix, within a capped heap and a hang
 // guard (the CLI runs with --max-old-space-size and a kill timeout), with everything else still processed.
 import assert from 'node:assert/strict';
@@ -245,6 +245,39 @@ describe("result files: the results browser's loader keeps the good rows and say
   }
 });
 
+// ───────────────────────────── saved answers (`parse`) ─────────────────────────────
+
+interface AnswerCase {
+  name: string;
+  content: () => string | Buffer;
+  error: RegExp;
+}
+
+const ANSWER_CASES: AnswerCase[] = [
+  { name: 'an empty file', content: () => '', error: /the file is empty/ },
+  { name: 'over the size limit', content: () => Buffer.alloc(MAX_RESULT_FILE_BYTES + 1, 97), error: new RegExp(`too large to be saved answers \\(${MAX_RESULT_FILE_BYTES + 1} bytes, limit ${MAX_RESULT_FILE_BYTES}\\): split it`) },
+];
+
+describe('saved answers: `parse` names the bad file and still parses the others', () => {
+  for (const c of ANSWER_CASES) {
+    it(c.name, () => {
+      const dir = join(scratch, 'answers', c.name.replace(/\W+/g, '-'));
+      mkdirSync(dir, { recursive: true });
+      const bad = join(dir, 'bad.txt');
+      const goodFile = join(dir, 'good.txt');
+      writeFileSync(bad, c.content());
+      writeFileSync(goodFile, '<think><overview>A ball falls.</overview></think>\n<answer>No</answer>');
+      const r = cli(['parse', bad, goodFile]);
+      assert.equal(r.status, 1, r.stderr);
+      const lines = errorLines(r.stderr);
+      assert.equal(lines.length, 1, r.stderr);
+      assert.ok(lines[0]!.startsWith(`cosmos-critic: ${bad}: `), lines[0]);
+      assert.match(lines[0]!, c.error);
+      assert.deepEqual(r.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { file: string }).file), [goodFile]);
+    });
+  }
+});
+
 // ───────────────────────────── CLI flags ─────────────────────────────
 
 interface FlagCase {
@@ -266,6 +299,7 @@ const FLAG_CASES: FlagCase[] = [
   { args: (d) => ['critique', video(d), '--seed=-1'], error: /--seed must be a whole number from 0 to 4294967295, got "-1"/ },
   { args: (d) => ['critique', video(d), '--model', join(d, 'no-model'), '--cuda-device', '99999'], error: /--cuda-device must be a whole number from 0 to 63, got "99999"/ },
   { args: (d) => ['probe', video(d), '--fps', '1e9'], error: /--fps must be a number more than 0 and at most 120, got "1e9"/ },
+  { args: (d) => ['parse', video(d), '--fps', '1e9'], error: /--fps must be a number more than 0 and at most 120, got "1e9"/ },
   { args: (d) => ['probe', video(d), '--fps', 'NaN'], error: /--fps must be a number more than 0 and at most 120, got "NaN"/ },
   { args: (d) => ['probe', video(d), '--nframes', '1'], error: /--nframes must be a whole number from 2 to 2048, got "1"/ },
   { args: (d) => ['probe', video(d), '--max-frames', '1e12'], error: /--max-frames must be a whole number from 1 to 2048/ },
