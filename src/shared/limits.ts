@@ -19,13 +19,16 @@ const MAX_FRAME_PIXELS = 16384 * 28 * 28;
 /** 128000·28·28: qwen-vl-utils' video pixel budget before its 0.9 safety factor. */
 const MAX_TOTAL_PIXELS = 128000 * 28 * 28;
 
+/** Tokens of prompt, video and answer together that a job may ask the model for (Cosmos Reason serves 32768). */
+export const MAX_CONTEXT_TOKENS = 32768;
+
 export const LIMITS = {
   // Jobs
   concurrency: int(1, 64),
   batchSize: int(0, 256),
   trials: int(1, 64),
   // Generation (the models' context is 32768 tokens)
-  maxNewTokens: int(1, 32768),
+  maxNewTokens: int(1, MAX_CONTEXT_TOKENS),
   seed: int(0, 2 ** 32 - 1),
   temperature: real(0, 10),
   topK: int(0, 1_000_000),

@@ -10,12 +10,18 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { DidOpenTextDocumentNotification, PublishDiagnosticsNotification, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
+import { evaluateVideo, localEngine } from '../../src/engine/evaluate/evaluateVideo';
+import { locateFfmpeg } from '../../src/engine/media/ffmpegTools';
+import { LocalModel } from '../../src/engine/model/localModel';
+import { CacheStore } from '../../src/engine/store/cacheStore';
 import type { RunReport } from '../../src/engine/store/runReport';
 import { ResultRowsIndex } from '../../src/extension/results/resultRows';
 import { parsePromptFile, PromptFileError } from '../../src/promptfile/promptFile';
 import { MAX_DIAGNOSTICS, validatePromptFile } from '../../src/promptfile/validatePromptFile';
 import { MAX_PROMPT_FILE_BYTES, MAX_RESULT_FILE_BYTES } from '../../src/shared/limits';
 import type { CriticResult } from '../../src/shared/result';
+import { ensureTinyModel } from '../fixtures/tinyModel/index';
+import { ensureVideoFixtures, videoPath } from '../fixtures/videos';
 import { CLI, requireBuilt } from './builtArtifacts';
 import { startStdioServer, type StdioServer } from './stdioServer';
 
@@ -324,4 +330,18 @@ describe('CLI flags: a value out of range is a usage error naming the flag, the 
       assert.match(lines[0]!, /Run "cosmos-critic \w+ --help"/);
     });
   }
+});
+
+// ───────────────────────────── a prompt within the size limit but past the model's context ─────────────────────────────
+
+describe("a prompt longer than the model's context", () => {
+  it('is one clear error before inference, not an allocation failure inside it', async () => {
+    ensureVideoFixtures(['short']);
+    const model = await LocalModel.load(await ensureTinyModel(), { device: 'cpu' });
+    const engine = localEngine(model, locateFfmpeg(), new CacheStore(join(scratch, 'context-cache')));
+    // Under the 64 KiB file limit; the tiny model's byte-level tokenizer makes well over 32768 tokens of it.
+    const text = prompt('mode: reward', `## system\n${Array.from({ length: 6000 }, (_, i) => `q${i}x `).join('')}\n## user\nAny anomalies?\n`);
+    assert.ok(Buffer.byteLength(text) < MAX_PROMPT_FILE_BYTES);
+    await assert.rejects(evaluateVideo(engine, videoPath('short'), parsePromptFile(text, 'long.prompt.md')), /the prompt and the video make \d+ tokens .* more than the model's context of 32768: shorten the prompt's text/);
+  });
 });

@@ -1,6 +1,7 @@
 import type { LocalModel } from './localModel';
 import type { ChatMessage } from './textTokenizer';
 import { ropePositions, type RopePositions } from './mropePositions';
+import { MAX_CONTEXT_TOKENS } from '../../shared/limits';
 
 /** The prompt as the decoder sees it: token ids with the video expanded, embeddings with vision features merged in. */
 export interface PromptSequence {
@@ -48,6 +49,10 @@ export async function buildChatSequence(model: LocalModel, messages: ChatMessage
   const mergedW = w / spatialMergeSize;
   const videoTokens = t * mergedH * mergedW;
   if (video.features.length !== videoTokens * hiddenSize) throw new Error(`vision features hold ${video.features.length / hiddenSize} tokens, the grid needs ${videoTokens}`);
+  const length = rendered.length - 1 + videoTokens;
+  if (length > MAX_CONTEXT_TOKENS) {
+    throw new RangeError(`the prompt and the video make ${length} tokens (${rendered.length - 1} of text, ${videoTokens} of video), more than the model's context of ${MAX_CONTEXT_TOKENS}: shorten the prompt's text or sample fewer frames or pixels (video.fps, video.max_frames, video.total_pixels)`);
+  }
   const ids = [...rendered.slice(0, padAt), ...new Array<number>(videoTokens).fill(videoTokenId), ...rendered.slice(padAt + 1)];
   const embeds = await model.embedTokens(ids);
   embeds.set(video.features, padAt * hiddenSize);
