@@ -4,8 +4,10 @@ const MASK = '***';
 
 const PATTERNS: ReadonlyArray<[RegExp, string]> = [
   // An echoed request header: "Authorization: Bearer sk-…", "authorization": "Basic …"
-  [/\b(Bearer|Basic|Token)(\s+)[A-Za-z0-9._~+/=-]{4,}/gi, `$1$2${MASK}`],
-  [/(["']?(?:authorization|x-api-key|api-key)["']?\s*[:=]\s*["']?)(?!Bearer\b|Basic\b|Token\b)[^\s"',;}]{4,}/gi, `$1${MASK}`],
+  // (case-sensitive scheme names and token-like values, so that "basic input" or "token limit" stay readable)
+  [/\bBearer(\s+)[A-Za-z0-9._~+/=-]{4,}/g, `Bearer$1${MASK}`],
+  [/\bBasic(\s+)(?=[A-Za-z0-9+/]*[0-9+/=])[A-Za-z0-9+/]{8,}={0,2}/g, `Basic$1${MASK}`],
+  [/(["']?(?:authorization|x-api-key|api-key)["']?\s*[:=]\s*["']?)(?!Bearer\b|Basic\b)[^\s"',;}]{4,}/gi, `$1${MASK}`],
   // Credentials in URLs: scheme://user:key@host, ?api_key=…
   [/\b([a-z][\w+.-]*:\/\/)[^/\s@]+@/gi, `$1${MASK}@`],
   [/([?&](?:api[-_]?key|key|token|access[-_]?token|auth|secret|password|sig|signature)=)[^&#\s"']+/gi, `$1${MASK}`],

@@ -64,7 +64,8 @@ describe('redactSecrets', () => {
   it('masks echoed headers, URL credentials, key parameters, known keys and key formats', () => {
     const cases: Array<[string, string]> = [
       ['{"authorization":"Bearer abc.def-123"}', '{"authorization":"Bearer ***"}'],
-      ['Authorization: Basic dXNlcjpwYXNz', 'Authorization: Basic ***'],
+      ['Authorization: Basic dGVhbTpzM2NyZXQ=', 'Authorization: Basic ***'],
+      ['max token length exceeded; Basic video input only; Token limit', 'max token length exceeded; Basic video input only; Token limit'],
       ['x-api-key: k3yk3yk3y', 'x-api-key: ***'],
       ['http://user:pa55@host:8000/v1', 'http://***@host:8000/v1'],
       ['https://host/v1?api_key=abcdef&x=1', 'https://host/v1?api_key=***&x=1'],
