@@ -129,6 +129,9 @@ describe('prompt files over LSP: every document gets its diagnostics, a bad one 
   };
 
   before(async () => {
+    // The server runs with the same capped heap as the CLI cases (it inherits NODE_OPTIONS).
+    const nodeOptions = process.env.NODE_OPTIONS;
+    process.env.NODE_OPTIONS = `${nodeOptions ?? ''} --max-old-space-size=${HEAP_MB}`.trim();
     server = await startStdioServer({}, (connection) =>
       connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
         published.set(params.uri, params);
@@ -137,6 +140,8 @@ describe('prompt files over LSP: every document gets its diagnostics, a bad one 
     );
     const open = (uri: string, text: string) => server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'critic-prompt', version: 1, text } });
     // The hostile documents first, a good one last: it must get its (empty) diagnostics like any other.
+    if (nodeOptions === undefined) delete process.env.NODE_OPTIONS;
+    else process.env.NODE_OPTIONS = nodeOptions;
     for (const c of PROMPT_CASES) await open(uriOf(c.name), c.text());
     await open(uriOf('good'), prompt('mode: critic\nfocus: [gravity]'));
   });
