@@ -8,6 +8,8 @@ import type { SummaryRow } from '../engine/jobs/batchFiles';
 import { runBatch, type BatchProgress } from '../engine/jobs/batchRunner';
 import type { CliIo } from './cliIo';
 import { ENGINE_FLAGS_HELP, ENGINE_FLAG_SPECS, backendFrom } from './engineFlags';
+import { LIMITS } from '../shared/limits';
+import { numberFlag } from './numberFlag';
 import { UsageError } from './usageError';
 
 export const BATCH_HELP = `cosmos-critic batch <dir|glob…> --out DIR [options]
@@ -20,21 +22,14 @@ what finished, and --resume skips results already in DIR.
 Options:
   --out DIR              where results go (required)
   --prompt F             a prompt file or shipped prompt name; repeat for several (default: reward)
-  --concurrency N        videos in inference at once (default 2; for endpoints, requests in flight)
-  --batch-size N         videos decoded and vision-encoded ahead of inference (default 4; local model)
+  --concurrency N        videos in inference at once (default 2, at most 64; for endpoints, requests in flight)
+  --batch-size N         videos decoded and vision-encoded ahead of inference (default 4, 0–256; local model)
   --resume               skip video × prompt pairs whose result is already in DIR
   --include G / --exclude G   glob filters on the found videos (repeatable)
   --bands FILE           band cut-offs from "cosmos-critic eval --write-bands" for the summary (default 0.7 / 0.3)
   --sort-into DIR        place the videos into DIR/good, DIR/uncertain, DIR/bad by band (per prompt when several)
   --sort-mode link|copy  how --sort-into places them (default link: symbolic links to the originals)
 ${ENGINE_FLAGS_HELP}`;
-
-function count(name: string, raw: string | undefined, fallback: number, min: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${raw}"`);
-  return n;
-}
 
 function formatEta(s: number | null): string {
   if (s === null || !Number.isFinite(s)) return '--:--';
@@ -69,8 +64,8 @@ export async function batchCommand(args: string[], io: CliIo): Promise<number> {
   });
   if (positionals.length === 0) throw new UsageError('batch needs at least one folder, glob or video');
   if (!values.out) throw new UsageError('batch needs --out DIR');
-  const concurrency = count('concurrency', values.concurrency, 2, 1);
-  const prefetch = count('batch-size', values['batch-size'], 4, 0);
+  const concurrency = numberFlag('concurrency', values.concurrency, LIMITS.concurrency) ?? 2;
+  const prefetch = numberFlag('batch-size', values['batch-size'], LIMITS.batchSize) ?? 4;
   const sortMode = values['sort-mode'] ?? 'link';
   if (sortMode !== 'link' && sortMode !== 'copy') throw new UsageError('--sort-mode must be link or copy');
   const bands = values.bands ? await readBandsFile(resolve(values.bands)) : undefined;

@@ -11,6 +11,7 @@ import { PROBE_HELP, probeCommand } from './probeCommand';
 import { REPORT_HELP, reportCommand } from './reportCommand';
 import { SCORE_HELP, scoreCommand } from './scoreCommand';
 import { SERVE_HELP, serveCommand } from './serveCommand';
+import { redactSecrets } from '../shared/redactSecrets';
 import { UsageError } from './usageError';
 
 declare const PACKAGE_VERSION: string | undefined;
@@ -50,7 +51,7 @@ const COMMANDS: Record<string, { run: (args: string[], io: CliIo) => Promise<num
 function errorLine(err: unknown, file?: string): string {
   if (err instanceof VideoInputError || err instanceof FfmpegNotFoundError) return err.message;
   const message = err instanceof Error ? err.message : String(err);
-  return file ? `${file}: ${message}` : message;
+  return redactSecrets(file && !message.includes(file) ? `${file}: ${message}` : message, [process.env.COSMOS_CRITIC_API_KEY]);
 }
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -86,6 +87,15 @@ function processIo(): CliIo {
   process.once('SIGINT', () => {
     controller.abort();
     process.exitCode = 130;
+  });
+  // A run stopped by its scheduler (SIGTERM) or a closed terminal (SIGHUP) ends as a cancel: its manifest says so.
+  process.once('SIGTERM', () => {
+    controller.abort();
+    process.exitCode = 143;
+  });
+  process.once('SIGHUP', () => {
+    controller.abort();
+    process.exitCode = 129;
   });
   return {
     stdout: (text) => process.stdout.write(text),

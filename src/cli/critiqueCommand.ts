@@ -4,6 +4,8 @@ import { loadPrompt } from '../engine/evaluate/shippedPrompts';
 import type { CliIo } from './cliIo';
 import { ENGINE_FLAGS_HELP, ENGINE_FLAG_SPECS, backendFrom, defaultCritiquePrompt } from './engineFlags';
 import { critiqueAsMarkdown, critiqueAsText, progressLine, writeResultFile } from './resultOutput';
+import { LIMITS } from '../shared/limits';
+import { numberFlag } from './numberFlag';
 import { UsageError } from './usageError';
 
 export const CRITIQUE_HELP = `cosmos-critic critique <video> [options]
@@ -21,13 +23,6 @@ Options:
   --out DIR              also write the result to DIR/<video>.<prompt>-v<version>.result.json
   --no-cache             recompute even when a cached result exists
 ${ENGINE_FLAGS_HELP}`;
-
-function positiveInt(name: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < (name === 'seed' ? 0 : 1)) throw new UsageError(`--${name} must be a ${name === 'seed' ? 'non-negative' : 'positive'} integer, got "${raw}"`);
-  return n;
-}
 
 export async function critiqueCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -47,9 +42,9 @@ export async function critiqueCommand(args: string[], io: CliIo): Promise<number
   if (positionals.length !== 1) throw new UsageError('critique takes exactly one video');
   const format = values.format ?? 'json';
   if (!['json', 'markdown', 'text'].includes(format)) throw new UsageError('--format must be json, markdown or text');
-  const trials = positiveInt('trials', values.trials);
-  const seed = positiveInt('seed', values.seed);
-  const maxNewTokens = positiveInt('max-new-tokens', values['max-new-tokens']);
+  const trials = numberFlag('trials', values.trials, LIMITS.trials);
+  const seed = numberFlag('seed', values.seed, LIMITS.seed);
+  const maxNewTokens = numberFlag('max-new-tokens', values['max-new-tokens'], LIMITS.maxNewTokens);
   const chosen = values.prompt ? loadPrompt(values.prompt) : null;
   if (chosen && chosen.mode !== 'critic') throw new UsageError(`${chosen.path}: mode is "${chosen.mode}"; critique needs a critic prompt (use "score" for reward prompts)`);
   const backend = await backendFrom(values, io);

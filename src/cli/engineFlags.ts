@@ -7,6 +7,8 @@ import { PRECISIONS, type Precision } from '../engine/model/modelFolder';
 import { TIME_RULES, type TimeRule } from '../engine/model/mropePositions';
 import { VIDEO_INPUTS, type VideoInput } from '../engine/profiles/requestShape';
 import type { CliIo } from './cliIo';
+import { LIMITS } from '../shared/limits';
+import { numberFlag } from './numberFlag';
 import { UsageError } from './usageError';
 import type { Backend } from '../engine/evaluate/backend';
 import { defaultCritiquePrompt, remoteEngine } from '../engine/remote/remoteSetup';
@@ -15,6 +17,7 @@ import { parseProfileChoice, ProfileError } from '../engine/profiles/resolveProf
 import { MODEL_PROFILES } from '../engine/profiles/modelProfile';
 
 export { defaultCritiquePrompt };
+import { redactSecrets } from '../shared/redactSecrets';
 
 export const ENGINE_FLAG_SPECS = {
   model: { type: 'string' },
@@ -62,8 +65,7 @@ export async function engineFrom(values: Values, io: CliIo): Promise<LocalEngine
   if (!PRECISIONS.includes(precision)) throw new UsageError(`--precision must be one of ${PRECISIONS.join(', ')}`);
   const device = (values.device ?? io.env.COSMOS_CRITIC_DEVICE ?? 'auto') as DeviceSetting;
   if (!['auto', 'cuda', 'cpu'].includes(device)) throw new UsageError('--device must be auto, cuda or cpu');
-  const cudaDeviceId = Number(values['cuda-device'] ?? 0);
-  if (!Number.isInteger(cudaDeviceId) || cudaDeviceId < 0) throw new UsageError('--cuda-device must be a device number (0, 1, …)');
+  const cudaDeviceId = numberFlag('cuda-device', values['cuda-device'], LIMITS.cudaDevice) ?? 0;
   const tools = locateFfmpeg(values['ffmpeg-path'] ?? io.env.COSMOS_CRITIC_FFMPEG);
   const timeRule = values['time-rule'] as TimeRule | undefined;
   if (timeRule !== undefined && !TIME_RULES.includes(timeRule)) throw new UsageError(`--time-rule must be ${TIME_RULES.join(' or ')}, not ${timeRule}`);
@@ -90,13 +92,11 @@ export async function backendFrom(values: Values, io: CliIo): Promise<Backend> {
   if (videoInput !== undefined && !VIDEO_INPUTS.includes(videoInput)) throw new UsageError(`--video-input must be ${VIDEO_INPUTS.join(', ')}, not ${videoInput}`);
   const server = values.server;
   if (server !== undefined && server !== 'vllm' && server !== 'nim') throw new UsageError('--server must be vllm or nim');
-  const timeoutS = Number(values.timeout ?? 120);
-  if (!(timeoutS > 0)) throw new UsageError('--timeout must be a positive number of seconds');
-  const topLogprobs = Number(values['top-logprobs'] ?? 20);
-  if (!Number.isInteger(topLogprobs) || topLogprobs < 2) throw new UsageError('--top-logprobs must be an integer ≥ 2');
+  const timeoutS = numberFlag('timeout', values.timeout, LIMITS.timeoutS) ?? 120;
+  const topLogprobs = numberFlag('top-logprobs', values['top-logprobs'], LIMITS.topLogprobs) ?? 20;
   const apiKey = io.env.COSMOS_CRITIC_API_KEY || undefined;
   for (const url of values.endpoint) {
-    if (!/^https?:\/\//.test(url)) throw new UsageError(`--endpoint ${url}: must be an http(s) URL such as http://localhost:8000/v1`);
+    if (!/^https?:\/\//.test(url)) throw new UsageError(`--endpoint ${redactSecrets(url)}: must be an http(s) URL such as http://localhost:8000/v1`);
   }
   const tools = locateFfmpeg(values['ffmpeg-path'] ?? io.env.COSMOS_CRITIC_FFMPEG);
   try {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { answersFromFileText } from '../engine/critique/answerFile';
 import type { FrameTimes } from '../engine/critique/extractTimes';
@@ -6,6 +6,8 @@ import { parseProfileAnswers } from '../engine/critique/profileAnswers';
 import { ANSWER_KINDS, type AnswerKind } from '../shared/profiles';
 import type { CliIo } from './cliIo';
 import { UsageError } from './usageError';
+import { LIMITS, MAX_RESULT_FILE_BYTES } from '../shared/limits';
+import { numberFlag } from './numberFlag';
 
 export const PARSE_HELP = `cosmos-critic parse <answer.txt…> [options]
 
@@ -37,9 +39,7 @@ function frameTimesFrom(values: { 'frame-times'?: string; fps?: string }): Frame
     throw new UsageError('give either --frame-times or --fps, not both');
   }
   if (values.fps !== undefined) {
-    const fps = Number(values.fps);
-    if (!Number.isFinite(fps) || fps <= 0) throw new UsageError(`--fps must be a positive number, got "${values.fps}"`);
-    return { fps };
+    return { fps: numberFlag('fps', values.fps, LIMITS.fps)! };
   }
   if (values['frame-times'] !== undefined) {
     const parts = values['frame-times'].split(',').map((part) => part.trim());
@@ -77,6 +77,12 @@ export async function parseCommand(args: string[], io: CliIo): Promise<number> {
   for (const file of positionals) {
     let text: string;
     try {
+      const bytes = (await stat(file)).size;
+      if (bytes > MAX_RESULT_FILE_BYTES) {
+        failed++;
+        io.reportError(new Error(`too large to be saved answers (${bytes} bytes, limit ${MAX_RESULT_FILE_BYTES}): split it into one file per video`), file);
+        continue;
+      }
       text = await readFile(file, 'utf8');
     } catch (err) {
       failed++;

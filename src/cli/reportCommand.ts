@@ -10,7 +10,7 @@ import { joinReportMetrics, reportCsvWithMetrics, reportHtmlWithMetrics } from '
 import { readResults, videosRootOf } from '../engine/eval/resultsSource';
 import { writeFileAtomic } from '../engine/store/atomicWrite';
 import { compareRuns, rankRuns } from '../engine/store/compareRuns';
-import { buildReport, reportCsv, reportHtml } from '../engine/store/runReport';
+import { buildReport, reportCsv, reportHtml, type ResultFileProblem } from '../engine/store/runReport';
 import type { CliIo } from './cliIo';
 import { UsageError } from './usageError';
 
@@ -27,7 +27,9 @@ score with 95 % confidence intervals (JSON).
 --metrics FILE joins other per-video metrics (CSV/JSONL: video + numeric columns) into the rows, with their
 Pearson and Spearman correlation with the score.
 --labels FILE adds the evaluation against your labels ("cosmos-critic eval --help"): ROC curve, reliability
-diagram, confusion at the bands, violation times (JSON: an "evaluation" field).`;
+diagram, confusion at the bands, violation times (JSON: an "evaluation" field).
+A result file that is damaged, cut short or incomplete is named on stderr (and in the report), the others
+are still counted, and the exit code is 1.`;
 
 function resultsFolder(arg: string): string {
   const dir = resolve(arg);
@@ -44,9 +46,9 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   if (values.compare) {
     const other = resultsFolder(values.compare);
     const [a, b] = [await buildReport(dir), await buildReport(other)];
-    const comparison = { a: dir, b: other, ...compareRuns(a.rows, b.rows), ranking: rankRuns([{ label: dir, rows: a.rows }, { label: other, rows: b.rows }]) };
+    const comparison = { a: dir, b: other, ...compareRuns(a.rows, b.rows), ranking: rankRuns([{ label: dir, rows: a.rows }, { label: other, rows: b.rows }]), unreadable: [...a.problems, ...b.problems] };
     io.stdout(JSON.stringify(comparison, null, 2) + '\n');
-    return 0;
+    return reportProblems(comparison.unreadable, io);
   }
   const format = values.format ?? 'json';
   if (!['json', 'csv', 'html'].includes(format)) throw new UsageError('--format must be json, csv or html');
@@ -70,5 +72,11 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
     await writeFileAtomic(resolve(out), text);
     io.stdout(`${resolve(out)}\n`);
   } else io.stdout(text);
-  return 0;
+  return reportProblems(report.problems, io);
+}
+
+/** One line per result file that was not counted; exit 1 when there are any, so a script notices the gap. */
+function reportProblems(problems: readonly ResultFileProblem[], io: CliIo): number {
+  for (const p of problems) io.reportError(new Error(p.problem), p.file);
+  return problems.length > 0 ? 1 : 0;
 }

@@ -1,4 +1,6 @@
 import type { SamplingOptions } from '../shared/video';
+import { LIMITS } from '../shared/limits';
+import { numberFlag } from './numberFlag';
 import { UsageError } from './usageError';
 
 /** parseArgs option specs for the frame-sampling flags shared by every command that reads video. */
@@ -24,15 +26,6 @@ export const SAMPLING_FLAGS_HELP = `  --sampling fps|reward  frame-sampling rule
 
 type Values = Partial<Record<keyof typeof SAMPLING_FLAG_SPECS, string>>;
 
-function positive(name: string, raw: string | undefined, integer: boolean): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new UsageError(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got "${raw}"`);
-  }
-  return value;
-}
-
 export function samplingOptionsFrom(values: Values): SamplingOptions {
   const rule = values.sampling ?? 'fps';
   if (rule !== 'fps' && rule !== 'reward') throw new UsageError(`--sampling must be "fps" or "reward", got "${rule}"`);
@@ -41,12 +34,12 @@ export function samplingOptionsFrom(values: Values): SamplingOptions {
   const set = <K extends keyof SamplingOptions>(key: K, value: SamplingOptions[K] | undefined) => {
     if (value !== undefined) options[key] = value;
   };
-  set('fps', positive('fps', values.fps, false));
-  set('nframes', positive('nframes', values.nframes, true));
-  set('min_frames', positive('min-frames', values['min-frames'], true));
-  set('max_frames', positive('max-frames', values['max-frames'], true));
-  set('min_pixels', positive('min-pixels', values['min-pixels'], true));
-  set('max_pixels', positive('max-pixels', values['max-pixels'], true));
-  set('total_pixels', positive('total-pixels', values['total-pixels'], true));
+  set('fps', numberFlag('fps', values.fps, LIMITS.fps));
+  set('nframes', numberFlag('nframes', values.nframes, LIMITS.nframes));
+  set('min_frames', numberFlag('min-frames', values['min-frames'], LIMITS.frames));
+  set('max_frames', numberFlag('max-frames', values['max-frames'], LIMITS.frames));
+  set('min_pixels', numberFlag('min-pixels', values['min-pixels'], LIMITS.framePixels));
+  set('max_pixels', numberFlag('max-pixels', values['max-pixels'], LIMITS.framePixels));
+  set('total_pixels', numberFlag('total-pixels', values['total-pixels'], LIMITS.totalPixels));
   return options;
 }

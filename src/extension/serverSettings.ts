@@ -2,6 +2,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CriticServerOptions } from '../shared/requests';
+import { LIMITS, withinLimit } from '../shared/limits';
 
 /**
  * Reads a setting, ignoring workspace and folder values in an untrusted workspace: a cloned
@@ -40,7 +41,7 @@ export function criticServerOptions(): CriticServerOptions {
   const timeRule = trustedSetting<string>('cosmosCritic', 'timeRule');
   if (timeRule === 'float' || timeRule === 'truncate') options.timeRule = timeRule;
   const cudaDeviceId = trustedSetting<number>('cosmosCritic', 'cudaDeviceId');
-  if (typeof cudaDeviceId === 'number' && Number.isInteger(cudaDeviceId) && cudaDeviceId >= 0) options.cudaDeviceId = cudaDeviceId;
+  if (typeof cudaDeviceId === 'number' && withinLimit(cudaDeviceId, LIMITS.cudaDevice)) options.cudaDeviceId = cudaDeviceId;
   const backend = trustedSetting<string>('cosmosCritic', 'backend');
   if (backend === 'onnx' || backend === 'openai') options.backend = backend;
   // The remote settings only with the remote backend, so that editing them does not restart a local server.

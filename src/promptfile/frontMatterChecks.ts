@@ -1,7 +1,7 @@
 import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { DiagnosticList } from './promptDiagnostic';
 import { closestName, describeValue, PROFILE_ONLY_SETTINGS, PROMPT_KEYS, VIDEO_EXTENSIONS_PATTERN, type KeySpec } from './promptSchema';
-import { pairAt, type FrontMatter } from './promptSource';
+import { aliasExpansionProblem, pairAt, type FrontMatter } from './promptSource';
 
 type YamlPair = Pair<Node, Node | null>;
 
@@ -26,8 +26,17 @@ class FrontMatterChecker {
     if (closeLine === null) {
       this.problems.addOnLine('front-matter-unclosed', 'error', openLine, 'The front matter is never closed: end it with a "---" line before "## system".');
     }
+    if (this.frontMatter.tooDeep) {
+      const { depth, limit } = this.frontMatter.tooDeep;
+      this.problems.addOnLine('yaml-syntax', 'error', openLine, `YAML: brackets nest ${depth} deep (limit ${limit}): a prompt's settings need two levels; remove the extra [ and {.`);
+      return;
+    }
     for (const error of yaml.errors) this.yamlProblem(error.pos, error.message, error.code, 'error');
     for (const warning of yaml.warnings) this.yamlProblem(warning.pos, warning.message, warning.code, 'warning');
+    const aliases = aliasExpansionProblem(this.frontMatter);
+    if (aliases) {
+      this.problems.addOnLine('yaml-syntax', 'error', openLine, `YAML: the *aliases expand into too much data (${aliases.replace(/\.$/, '')}): write the values out instead of repeating anchors.`);
+    }
 
     const contents = yaml.contents;
     if (contents !== null && !isMap(contents)) {
@@ -36,7 +45,8 @@ class FrontMatterChecker {
       return;
     }
     if (contents) this.checkMap(contents as YAMLMap<Node, Node | null>, PROMPT_KEYS, []);
-    for (const [name, spec] of Object.entries(PROMPT_KEYS)) {
+    // After a syntax error the parser may have dropped keys that are there: a "missing" key would mislead.
+    for (const [name, spec] of Object.entries(yaml.errors.length ? {} : PROMPT_KEYS)) {
       if (spec.required && !this.pair([name])) {
         this.problems.addOnLine('missing-key', 'error', openLine, `The front matter needs "${name}" (${describeValue(spec.value)}).`, { path: [name] });
       }
@@ -55,6 +65,7 @@ class FrontMatterChecker {
   }
 
   private checkMap(map: YAMLMap<Node, Node | null>, keys: Readonly<Record<string, KeySpec>>, path: string[]): void {
+    const seen = new Set<string>();
     for (const pair of map.items as YamlPair[]) {
       const key = pair.key;
       if (!isScalar(key) || typeof key.value !== 'string') {
@@ -62,6 +73,11 @@ class FrontMatterChecker {
         continue;
       }
       const name = key.value;
+      if (seen.has(name)) {
+        this.problems.add('yaml-syntax', 'error', ...this.span(key), 'YAML: Map keys must be unique');
+        continue;
+      }
+      seen.add(name);
       const spec = Object.hasOwn(keys, name) ? keys[name] : undefined;
       if (!spec) {
         this.unknownKey(key, name, keys, path);

@@ -1,6 +1,7 @@
 import type { LineIndex, Range } from './textPosition';
 
 export type PromptDiagnosticCode =
+  | 'file-too-large'
   | 'front-matter-missing'
   | 'front-matter-unclosed'
   | 'yaml-syntax'
@@ -23,7 +24,8 @@ export type PromptDiagnosticCode =
   | 'pin-not-relative'
   | 'pin-not-video'
   | 'pin-not-found'
-  | 'text-changed';
+  | 'text-changed'
+  | 'too-many-problems';
 
 export interface PromptDiagnostic {
   code: PromptDiagnosticCode;

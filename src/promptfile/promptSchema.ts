@@ -1,3 +1,5 @@
+import { LIMITS, type Limit } from '../shared/limits';
+
 // The one table of front-matter keys: validation, completion and hovers all read it.
 
 /** What the model should check: physical behaviour that could not happen in the real world. */
@@ -37,13 +39,18 @@ export const SECTIONS: Readonly<Record<string, string>> = {
 
 export type ValueSpec =
   | { kind: 'string' }
-  | { kind: 'int'; min?: number }
+  | { kind: 'int'; min?: number; max?: number }
   | { kind: 'number'; min?: number; max?: number; minExclusive?: boolean }
   | { kind: 'intOrString'; min?: number }
   | { kind: 'enum'; values: Readonly<Record<string, string>> }
   | { kind: 'categories'; categories: Readonly<Record<string, string>>; others: Readonly<Record<string, string>> }
   | { kind: 'paths' }
   | { kind: 'map'; keys: Readonly<Record<string, KeySpec>> };
+
+/** A numeric value spec with the bounds of the shared limits table. */
+function fromLimit(kind: 'int' | 'number', limit: Limit): ValueSpec {
+  return kind === 'int' ? { kind, min: limit.min, max: limit.max } : { kind, min: limit.min, max: limit.max, ...(limit.minExclusive && { minExclusive: true }) };
+}
 
 export interface KeySpec {
   value: ValueSpec;
@@ -95,22 +102,22 @@ export const PROFILE_ONLY_SETTINGS: ReadonlyArray<{ path: readonly string[]; val
 export const VIDEO_KEYS: Readonly<Record<string, KeySpec>> = {
   timestamps: { value: { kind: 'enum', values: TIMESTAMP_MODES }, doc: 'Draw each frame\'s time under it for the model to read: `none` (default) or `overlay`.' },
   sampling: { value: { kind: 'enum', values: SAMPLING_RULES }, doc: 'How frames are chosen: `fps` (default) or `reward`.' },
-  fps: { value: { kind: 'number', min: 0, minExclusive: true }, doc: 'Frames per second to sample (default 4; NVIDIA\'s video critic uses 16). Not together with `nframes`.', examples: ['4', '16'] },
-  nframes: { value: { kind: 'int', min: 2 }, doc: 'Sample exactly this many frames, evenly spread (rounded to an even count). Not together with `fps`.', examples: ['16', '32'] },
-  min_frames: { value: { kind: 'int', min: 1 }, doc: 'Fewest frames the `fps` rule may take (default 4).', examples: ['4'] },
-  max_frames: { value: { kind: 'int', min: 1 }, doc: 'Most frames the `fps` rule may take (default 768).', examples: ['64', '768'] },
-  min_pixels: { value: { kind: 'int', min: 1 }, doc: 'Smallest frame area in pixels after resizing (default 128·28·28 = 100352).', examples: ['100352'] },
-  max_pixels: { value: { kind: 'int', min: 1 }, doc: 'Largest frame area in pixels after resizing (default 768·28·28 = 602112).', examples: ['602112'] },
-  total_pixels: { value: { kind: 'int', min: 1 }, doc: 'Pixel budget shared by all sampled frames (NVIDIA\'s video critic: 8192·28·28 = 6422528).', examples: ['6422528'] },
+  fps: { value: fromLimit('number', LIMITS.fps), doc: 'Frames per second to sample (default 4; NVIDIA\'s video critic uses 16). Not together with `nframes`.', examples: ['4', '16'] },
+  nframes: { value: fromLimit('int', LIMITS.nframes), doc: 'Sample exactly this many frames, evenly spread (rounded to an even count). Not together with `fps`.', examples: ['16', '32'] },
+  min_frames: { value: fromLimit('int', LIMITS.frames), doc: 'Fewest frames the `fps` rule may take (default 4).', examples: ['4'] },
+  max_frames: { value: fromLimit('int', LIMITS.frames), doc: 'Most frames the `fps` rule may take (default 768).', examples: ['64', '768'] },
+  min_pixels: { value: fromLimit('int', LIMITS.framePixels), doc: 'Smallest frame area in pixels after resizing (default 128·28·28 = 100352).', examples: ['100352'] },
+  max_pixels: { value: fromLimit('int', LIMITS.framePixels), doc: 'Largest frame area in pixels after resizing (default 768·28·28 = 602112).', examples: ['602112'] },
+  total_pixels: { value: fromLimit('int', LIMITS.totalPixels), doc: 'Pixel budget shared by all sampled frames (NVIDIA\'s video critic: 8192·28·28 = 6422528).', examples: ['6422528'] },
 };
 
 export const GENERATION_KEYS: Readonly<Record<string, KeySpec>> = {
-  temperature: { value: { kind: 'number', min: 0 }, doc: 'Sampling temperature; 0 decodes greedily (NVIDIA\'s video critic: 0.6).', examples: ['0', '0.6'] },
-  top_k: { value: { kind: 'int', min: 0 }, doc: 'Sample among the k most likely tokens; 0 turns it off (NVIDIA: 50).', examples: ['50'] },
-  top_p: { value: { kind: 'number', min: 0, max: 1, minExclusive: true }, doc: 'Nucleus sampling: the smallest set of tokens whose probability reaches p (NVIDIA: 0.95).', examples: ['0.95'] },
-  repetition_penalty: { value: { kind: 'number', min: 0, minExclusive: true }, doc: 'Penalty for tokens already generated; 1 turns it off (NVIDIA: 1.05).', examples: ['1.05'] },
-  max_new_tokens: { value: { kind: 'int', min: 1 }, doc: 'Most tokens to generate per trial (default 4096).', examples: ['1024', '4096'] },
-  seed: { value: { kind: 'int', min: 0 }, doc: 'Random seed for sampling; trial i uses seed + i.', examples: ['1'] },
+  temperature: { value: fromLimit('number', LIMITS.temperature), doc: 'Sampling temperature; 0 decodes greedily (NVIDIA\'s video critic: 0.6).', examples: ['0', '0.6'] },
+  top_k: { value: fromLimit('int', LIMITS.topK), doc: 'Sample among the k most likely tokens; 0 turns it off (NVIDIA: 50).', examples: ['50'] },
+  top_p: { value: fromLimit('number', LIMITS.topP), doc: 'Nucleus sampling: the smallest set of tokens whose probability reaches p (NVIDIA: 0.95).', examples: ['0.95'] },
+  repetition_penalty: { value: fromLimit('number', LIMITS.repetitionPenalty), doc: 'Penalty for tokens already generated; 1 turns it off (NVIDIA: 1.05).', examples: ['1.05'] },
+  max_new_tokens: { value: fromLimit('int', LIMITS.maxNewTokens), doc: 'Most tokens to generate per trial (default 4096).', examples: ['1024', '4096'] },
+  seed: { value: fromLimit('int', LIMITS.seed), doc: 'Random seed for sampling; trial i uses seed + i.', examples: ['1'] },
 };
 
 export const PROMPT_KEYS: Readonly<Record<string, KeySpec>> = {
@@ -138,7 +145,7 @@ export const PROMPT_KEYS: Readonly<Record<string, KeySpec>> = {
     doc: 'The model family the prompt is written for. A run against a server of another family stops with an error instead of reading its answers the wrong way (unless the profile is forced with `--profile` / `cosmosCritic.modelProfile`).',
   },
   answer: { value: { kind: 'enum', values: ANSWERS }, doc: 'What the answer is: `critique` (default), `timeline` (JSON events with start/end) or `score` (1–5 plausibility).' },
-  trials: { value: { kind: 'int', min: 1 }, doc: 'Critiques sampled per video (critic mode); the score is the fraction answering "No". NVIDIA\'s video critic uses 4.', examples: ['1', '4'] },
+  trials: { value: fromLimit('int', LIMITS.trials), doc: 'Critiques sampled per video (critic mode); the score is the fraction answering "No". NVIDIA\'s video critic uses 4.', examples: ['1', '4'] },
   pin: { value: { kind: 'paths' }, doc: 'Workspace-relative paths of videos to re-run live with this prompt.' },
 };
 
@@ -168,8 +175,10 @@ export function describeValue(spec: ValueSpec): string {
   switch (spec.kind) {
     case 'string':
       return 'text';
-    case 'int':
-      return spec.min === undefined ? 'whole number' : `whole number ≥ ${spec.min}`;
+    case 'int': {
+      const bounds = [spec.min === undefined ? '' : `≥ ${spec.min}`, spec.max === undefined ? '' : `≤ ${spec.max}`].filter(Boolean).join(', ');
+      return bounds ? `whole number ${bounds}` : 'whole number';
+    }
     case 'number': {
       const low = spec.min === undefined ? '' : `${spec.minExclusive ? '>' : '≥'} ${spec.min}`;
       const high = spec.max === undefined ? '' : `≤ ${spec.max}`;

@@ -3,6 +3,7 @@ import { checkBody } from './bodyChecks';
 import { checkFrontMatter, isWorkspaceRelative } from './frontMatterChecks';
 import { DiagnosticList, type PromptDiagnostic } from './promptDiagnostic';
 import { promptHash } from './promptHash';
+import { MAX_PROMPT_FILE_BYTES } from '../shared/limits';
 import { VIDEO_EXTENSIONS_PATTERN } from './promptSchema';
 import { readPromptSource, topLevelPair, type PromptSource } from './promptSource';
 
@@ -27,12 +28,30 @@ export function checkPromptSource(source: PromptSource): PromptDiagnostic[] {
   return inFileOrder(checkSource(source).items);
 }
 
+/** Most diagnostics reported for one file: past that, one more says how many were left out. */
+export const MAX_DIAGNOSTICS = 200;
+
 function inFileOrder(items: PromptDiagnostic[]): PromptDiagnostic[] {
-  return items.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  const sorted = items.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  if (sorted.length <= MAX_DIAGNOSTICS) return sorted;
+  // Errors first, so that the one that stops the file is never among those left out.
+  const kept = [...sorted.filter((d) => d.severity === 'error'), ...sorted.filter((d) => d.severity !== 'error')].slice(0, MAX_DIAGNOSTICS - 1);
+  const last = sorted[sorted.length - 1]!;
+  const more: PromptDiagnostic = { code: 'too-many-problems', severity: 'warning', range: last.range, message: `${sorted.length - kept.length} more problems are not shown (${sorted.length} in all): fix these first.` };
+  return [...kept.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character), more];
+}
+
+/** The one problem reported for a prompt file over the size limit. */
+export function tooLargeMessage(bytes: number): string {
+  return `The file is too large (${bytes} bytes, limit ${MAX_PROMPT_FILE_BYTES}): a prompt file holds the text sent to the model; move long material out of it.`;
 }
 
 function checkSource(source: PromptSource): DiagnosticList {
   const problems = new DiagnosticList(source.lines);
+  if (source.tooLarge) {
+    problems.add('file-too-large', 'error', 0, 0, tooLargeMessage(source.tooLarge.bytes));
+    return problems;
+  }
   if (source.frontMatter) checkFrontMatter(source.frontMatter, problems);
   else problems.addOnLine('front-matter-missing', 'error', 0, 'The file must start with a "---" line and YAML front matter (id, version, mode), closed by another "---".');
   checkBody(source, problems);
@@ -40,6 +59,7 @@ function checkSource(source: PromptSource): DiagnosticList {
 }
 
 function checkPins(source: PromptSource, environment: ValidationEnvironment, problems: DiagnosticList): void {
+  if (source.tooLarge) return;
   const pins = topLevelPair(source.frontMatter, 'pin')?.value;
   if (!isSeq(pins)) return;
   const offset = source.frontMatter!.start;
@@ -52,7 +72,7 @@ function checkPins(source: PromptSource, environment: ValidationEnvironment, pro
 }
 
 function checkRecordedText(source: PromptSource, environment: ValidationEnvironment, problems: DiagnosticList): void {
-  if (!environment.recordedHashes) return;
+  if (!environment.recordedHashes || source.tooLarge) return;
   const id = topLevelPair(source.frontMatter, 'id')?.value;
   const version = topLevelPair(source.frontMatter, 'version')?.value;
   if (!isScalar(id) || typeof id.value !== 'string' || !isScalar(version)) return;

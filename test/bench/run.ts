@@ -9,6 +9,7 @@ import { FIXTURE_DIR, ensureVideoFixtures, videoPath } from '../fixtures/videos'
 import { batchBench } from './batchBench';
 import { engineBench } from './engineBench';
 import { evalBench } from './evalBench';
+import { promptValidateBench } from './promptValidateBench';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const tools = locateFfmpeg();
@@ -99,6 +100,7 @@ async function main(): Promise<void> {
     local_engine: await engineBench(Math.max(3, Math.min(RUNS, 5))),
     batch: await batchBench(),
     eval_100k: await evalBench(),
+    prompt_validation: promptValidateBench(Math.max(3, Math.min(RUNS, 5))),
   };
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 }

@@ -80,7 +80,7 @@ describe('cosmos-critic batch', () => {
     assert.equal(resultFiles(out).length, GOOD.length);
     for (const [f, mtime] of mtimes) assert.equal(statSync(join(out, 'results', f)).mtimeMs, mtime, `${f} was rewritten`);
     const runs = manifests(out);
-    assert.equal(runs[0]!.status, 'running', 'the killed run never finished');
+    assert.equal(runs[0]!.status, 'interrupted', 'the next run marks the killed one as interrupted');
     assert.deepEqual(runs[1]!.counts, { total: GOOD.length, done: GOOD.length - before.length, failed: 0, skipped: before.length });
     assert.equal(readFileSync(join(out, 'summary.csv'), 'utf8').trim().split('\n').length, GOOD.length + 1);
   });

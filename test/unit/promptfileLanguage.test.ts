@@ -81,7 +81,7 @@ describe('prompt file completion', () => {
     const gravity = complete('focus: [|]')[0]!;
     assert.deepEqual(gravity.documentation, { kind: 'markdown', value: FOCUS_CATEGORIES.gravity });
     const fps = complete('video:\n  |').find((item) => item.label === 'fps')!;
-    assert.equal(fps.detail, 'number > 0');
+    assert.equal(fps.detail, 'number > 0, ≤ 120');
   });
 
   it('offers nothing in the Markdown body', () => {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { PromptFile } from '../../promptfile/promptFile';
+import { describeLimit, LIMITS, withinLimit, type Limit } from '../../shared/limits';
 import { RESULT_SCHEMA, type CriticResult, type ResultModel, type TimingMs } from '../../shared/result';
 import type { ProcessorPixels, VideoProbe } from '../../shared/video';
 import type { FfmpegTools } from '../media/ffmpegTools';
@@ -32,10 +33,16 @@ export async function probeJob(
 /** Trials, seed and token cap: the run options first, then the prompt's, then the defaults. */
 export function jobSettings(prompt: PromptFile, options: EvaluateOptions): { trials: number; seed: number; maxNewTokens: number } {
   return {
-    trials: prompt.mode === 'reward' ? 1 : Math.max(1, options.trials ?? prompt.trials ?? 1),
-    seed: options.seed ?? prompt.generation.seed ?? 1,
-    maxNewTokens: options.maxNewTokens ?? prompt.generation.max_new_tokens ?? DEFAULT_MAX_NEW_TOKENS,
+    trials: prompt.mode === 'reward' ? 1 : bounded('trials', options.trials ?? prompt.trials ?? 1, LIMITS.trials),
+    seed: bounded('seed', options.seed ?? prompt.generation.seed ?? 1, LIMITS.seed),
+    maxNewTokens: bounded('max_new_tokens', options.maxNewTokens ?? prompt.generation.max_new_tokens ?? DEFAULT_MAX_NEW_TOKENS, LIMITS.maxNewTokens),
   };
+}
+
+/** Requests reach the engine from other processes too (the critic server): their numbers are checked here as well. */
+function bounded(name: string, value: number, limit: Limit): number {
+  if (!withinLimit(value, limit)) throw new RangeError(`"${name}" must be ${describeLimit(limit)}, not ${value}`);
+  return value;
 }
 
 /** The fields every result carries, before the verdict is known. */

@@ -1,6 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parsePromptFile, PromptFileError, type PromptFile } from '../../promptfile/promptFile';
+import { tooLargeMessage } from '../../promptfile/validatePromptFile';
+import { MAX_PROMPT_FILE_BYTES } from '../../shared/limits';
 
 /** The prompt library shipped beside the bundle (dist/../prompts) or the sources (src/engine/evaluate/../../../prompts). */
 export function shippedPromptsDir(): string {
@@ -11,8 +13,12 @@ export function shippedPromptsDir(): string {
 export function loadPromptFile(path: string): PromptFile {
   let text: string;
   try {
+    // A huge file is refused before it is read (readPromptSource refuses it too, but only once it is in memory).
+    const bytes = statSync(path).size;
+    if (bytes > MAX_PROMPT_FILE_BYTES) throw new PromptFileError(path, tooLargeMessage(bytes));
     text = readFileSync(path, 'utf8');
   } catch (err) {
+    if (err instanceof PromptFileError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new PromptFileError(path, code === 'ENOENT' ? 'no such prompt file' : code === 'EISDIR' ? 'is a directory, not a prompt file' : `cannot be read (${code})`);
   }

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { PromptFile } from '../../promptfile/promptFile';
 import type { CriticResult } from '../../shared/result';
 import { evaluateWith, type Backend } from '../evaluate/backend';
 import { prepareVideo } from '../evaluate/evaluateVideo';
 import { bandWith, type Bands } from '../eval/bands';
-import { writeFileAtomic } from '../store/atomicWrite';
+import { LIMITS } from '../../shared/limits';
+import { redactSecrets } from '../../shared/redactSecrets';
+import { appendFileNamed, OutputWriteError, writeFileAtomic } from '../store/atomicWrite';
 import { commonRoot, modelLabelOf, resultFileFor, summaryRow, toCsv, type SummaryRow } from './batchFiles';
 
 export interface BatchProgress {
@@ -40,7 +43,13 @@ export interface BatchOptions {
 export interface BatchManifest {
   schema: 'cosmos-critic/run@1';
   id: string;
-  status: 'running' | 'done' | 'cancelled';
+  /** `failed`: the run stopped on an error of its own (its output could not be written: `error` says why);
+   *  `interrupted`: the process that ran it was killed (found so by a later run in the same folder). */
+  status: 'running' | 'done' | 'cancelled' | 'failed' | 'interrupted';
+  error?: string;
+  /** The process running it, so that a later run can tell a killed run from a running one. */
+  pid?: number;
+  host?: string;
   started_at: string;
   ended_at: string | null;
   backend: Backend['kind'];
@@ -80,6 +89,30 @@ async function finishedResult(job: Job): Promise<CriticResult | undefined> {
   }
 }
 
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** Manifests in `<outDir>/runs` still `running` although their process (on this host) is gone: killed runs. */
+async function markInterruptedRuns(outDir: string): Promise<void> {
+  const runs = join(outDir, 'runs');
+  for (const id of await readdir(runs).catch(() => [] as string[])) {
+    const file = join(runs, id, 'manifest.json');
+    try {
+      const old = JSON.parse(await readFile(file, 'utf8')) as BatchManifest;
+      if (old.status !== 'running' || typeof old.pid !== 'number' || old.host !== hostname() || isAlive(old.pid)) continue;
+      await writeFileAtomic(file, JSON.stringify({ ...old, status: 'interrupted' }, null, 2) + '\n');
+    } catch {
+      // Not a manifest of ours, or unreadable: leave it.
+    }
+  }
+}
+
 /**
  * Runs every video × prompt, writing each result as it finishes (atomically), a run manifest and summary.jsonl/csv.
  * A failed video is recorded with its error and the run goes on; cancelling keeps everything finished so far, and a
@@ -108,14 +141,29 @@ export async function runBatch(videos: string[], prompts: PromptFile[], options:
     model,
     device,
     prompts: prompts.map((p) => ({ id: p.id, version: p.version, sha256: p.sha256, path: p.path, mode: p.mode })),
-    settings: { concurrency: options.concurrency, prefetch: options.prefetch, resume: options.resume },
+    settings: { concurrency: Math.min(LIMITS.concurrency.max, Math.max(1, Math.floor(options.concurrency) || 1)), prefetch: options.prefetch, resume: options.resume },
     counts: { total: jobs.length, done: 0, failed: 0, skipped: 0 },
     videos_root: root,
+    pid: process.pid,
+    host: hostname(),
   };
   const manifestFile = join(outDir, 'runs', manifest.id, 'manifest.json');
   const saveManifest = () => writeFileAtomic(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
-  await mkdir(outDir, { recursive: true });
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (err) {
+    throw new OutputWriteError(outDir, (err as NodeJS.ErrnoException).code, err);
+  }
+  await markInterruptedRuns(outDir);
   await saveManifest();
+  // Stops every worker and the read-ahead: on cancel, and on an error that ends the run (its output cannot be written).
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted) stop.abort(signal.reason);
+  let fatal: unknown;
+  const concurrency = Math.min(LIMITS.concurrency.max, Math.max(1, Math.floor(options.concurrency) || 1));
+  let workersLeft = concurrency;
 
   const rows = new Map<Job, SummaryRow>();
   const running = new Set<string>();
@@ -130,7 +178,7 @@ export async function runBatch(videos: string[], prompts: PromptFile[], options:
   const record = async (job: Job, row: SummaryRow) => {
     if (options.bands && row.score !== null) row = { ...row, band: bandWith(row.score, options.bands) };
     rows.set(job, row);
-    await appendFile(join(outDir, 'summary.jsonl'), JSON.stringify(row) + '\n');
+    await appendFileNamed(join(outDir, 'summary.jsonl'), JSON.stringify(row) + '\n');
     options.onItem?.(row);
     report();
   };
@@ -139,20 +187,20 @@ export async function runBatch(videos: string[], prompts: PromptFile[], options:
   let prefetchCursor = 0;
   const prefetchAhead = async () => {
     if (backend.kind !== 'onnx' || options.prefetch <= 0) return;
-    while (!signal?.aborted && prefetchCursor < jobs.length) {
+    while (!stop.signal.aborted && workersLeft > 0 && prefetchCursor < jobs.length) {
       if (prefetchCursor >= cursor + options.prefetch) {
         await new Promise((r) => setTimeout(r, 20));
         continue;
       }
       const job = jobs[prefetchCursor++]!;
       if (options.resume && (await finishedResult(job))) continue;
-      job.prepared = prepareVideo(backend.engine, job.video, job.prompt, signal).catch(() => undefined);
+      job.prepared = prepareVideo(backend.engine, job.video, job.prompt, stop.signal).catch(() => undefined);
       await job.prepared;
     }
   };
 
-  const worker = async () => {
-    while (!signal?.aborted) {
+  const runJobs = async () => {
+    while (!stop.signal.aborted) {
       const job = jobs[cursor++];
       if (!job) return;
       if (options.resume) {
@@ -165,17 +213,15 @@ export async function runBatch(videos: string[], prompts: PromptFile[], options:
       }
       running.add(job.video);
       report();
+      let result: CriticResult;
       try {
         await job.prepared;
-        const result = await evaluateWith(backend, job.video, job.prompt, { signal });
-        await writeFileAtomic(job.resultFile, JSON.stringify(result, null, 2) + '\n');
-        await rm(job.failedFile, { force: true });
-        evaluated++;
-        manifest.counts.done++;
-        await record(job, summaryRow(result, job.resultFile, outDir, model));
+        result = await evaluateWith(backend, job.video, job.prompt, { signal: stop.signal });
       } catch (err) {
-        if (signal?.aborted) return;
-        const message = (err as Error)?.message ?? String(err);
+        if (stop.signal.aborted) return;
+        // The run's own output cannot be written (the cache shares the disk, say): no other video would fare better.
+        if (err instanceof OutputWriteError) throw err;
+        const message = redactSecrets((err as Error)?.message ?? String(err));
         const error = message.includes(job.video) ? message : `${job.video}: ${message}`;
         await writeFileAtomic(job.failedFile, JSON.stringify({ video: job.video, prompt: { id: job.prompt.id, version: job.prompt.version }, model, error, created_at: new Date().toISOString() }, null, 2) + '\n');
         evaluated++;
@@ -184,22 +230,60 @@ export async function runBatch(videos: string[], prompts: PromptFile[], options:
           video: job.video, prompt_id: job.prompt.id, prompt_version: String(job.prompt.version), model, mode: job.prompt.mode, status: 'failed',
           score: null, band: null, anomaly: null, violations: null, categories: '', duration_s: null, error, result_file: null,
         });
+        continue;
       } finally {
         running.delete(job.video);
       }
+      await writeFileAtomic(job.resultFile, JSON.stringify(result, null, 2) + '\n');
+      await rm(job.failedFile, { force: true });
+      evaluated++;
+      manifest.counts.done++;
+      await record(job, summaryRow(result, job.resultFile, outDir, model));
+    }
+  };
+  const worker = async () => {
+    try {
+      await runJobs();
+    } catch (err) {
+      fatal ??= err;
+      stop.abort(err);
+    } finally {
+      workersLeft--;
     }
   };
 
   try {
-    await Promise.all([prefetchAhead(), ...Array.from({ length: Math.max(1, options.concurrency) }, worker)]);
+    await Promise.all([prefetchAhead(), ...Array.from({ length: concurrency }, worker)]);
   } finally {
+    signal?.removeEventListener('abort', onAbort);
     const finished = jobs.filter((j) => rows.has(j)).map((j) => rows.get(j)!);
-    await writeFileAtomic(join(outDir, 'summary.jsonl'), finished.map((r) => JSON.stringify(r)).join('\n') + (finished.length ? '\n' : ''));
-    await writeFileAtomic(join(outDir, 'summary.csv'), toCsv(finished));
-    manifest.status = signal?.aborted ? 'cancelled' : 'done';
+    manifest.status = fatal ? 'failed' : signal?.aborted ? 'cancelled' : 'done';
+    if (fatal) manifest.error = redactSecrets((fatal as Error)?.message ?? String(fatal));
     manifest.ended_at = new Date().toISOString();
-    await saveManifest();
+    const closing = [
+      () => writeFileAtomic(join(outDir, 'summary.jsonl'), finished.map((r) => JSON.stringify(r)).join('\n') + (finished.length ? '\n' : '')),
+      () => writeFileAtomic(join(outDir, 'summary.csv'), toCsv(finished)),
+      async () => {
+        try {
+          await saveManifest();
+        } catch (err) {
+          if (!fatal) throw err;
+          // A full disk has no room for the temporary copy: overwrite in place (truncating frees the old blocks first),
+          // so the manifest does not stay "running".
+          await writeFile(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
+        }
+      },
+    ];
+    for (const write of closing) {
+      try {
+        await write();
+      } catch (err) {
+        // After a failed write the disk may refuse these too: the first error is the one to report.
+        if (!fatal) throw err;
+      }
+    }
   }
+  if (fatal) throw fatal;
   return manifest;
 }
 

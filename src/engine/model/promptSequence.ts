@@ -1,6 +1,7 @@
 import type { LocalModel } from './localModel';
 import type { ChatMessage, TextTokenizer } from './textTokenizer';
 import { ropePositions, type RopePositions, type TimeRule } from './mropePositions';
+import { MAX_CONTEXT_TOKENS } from '../../shared/limits';
 
 /** The prompt as the decoder sees it: token ids with the video expanded, embeddings with vision features merged in. */
 export interface PromptSequence {
@@ -65,6 +66,10 @@ export function promptTokens(tokenizer: TextTokenizer, settings: TokenSettings, 
   const mergedH = h / spatialMergeSize;
   const mergedW = w / spatialMergeSize;
   const videoTokens = t * mergedH * mergedW;
+  const length = rendered.length - 1 + videoTokens;
+  if (length > MAX_CONTEXT_TOKENS) {
+    throw new RangeError(`the prompt and the video make ${length} tokens (${rendered.length - 1} of text, ${videoTokens} of video), more than the model's context of ${MAX_CONTEXT_TOKENS}: shorten the prompt's text or sample fewer frames or pixels (video.fps, video.max_frames, video.total_pixels)`);
+  }
   const ids = [...rendered.slice(0, padAt), ...new Array<number>(videoTokens).fill(videoTokenId), ...rendered.slice(padAt + 1)];
   const positions = ropePositions(ids.length, { start: padAt, t, h: mergedH, w: mergedW, secondPerGridT, tokensPerSecond, timeRule });
   return { text, ids, positions, videoStart: padAt, videoTokens };

@@ -1,3 +1,4 @@
+import { redactSecrets } from '../../shared/redactSecrets';
 import type { ChatCompletionChunk, ChatCompletionRequest, ChatCompletionResponse } from './chatTypes';
 
 export interface EndpointOptions {
@@ -24,7 +25,13 @@ export class EndpointError extends Error {
 
 const API_KEY_HINT = 'set the API key (CLI: COSMOS_CRITIC_API_KEY; VS Code: "Cosmos Critic: Select Backend")';
 
-function describeStatus(endpoint: string, status: number, body: string, model: string): EndpointError {
+function describeStatus(endpoint: string, status: number, body: string, model: string, secrets: ReadonlyArray<string | undefined>): EndpointError {
+  const error = describeStatusUnredacted(endpoint, status, body, model);
+  // A server may echo the request (its headers included) into an error body.
+  return new EndpointError(endpoint, redactSecrets(error.message, secrets), error.retryable, error.status);
+}
+
+function describeStatusUnredacted(endpoint: string, status: number, body: string, model: string): EndpointError {
   let detail = body.trim().slice(0, 300);
   try {
     const parsed = JSON.parse(body) as { error?: { message?: string } | string; message?: string };
@@ -50,12 +57,40 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     }, { once: true });
   });
 
+/**
+ * A base URL as fetch can use it: credentials written into it (`http://user:key@host/v1`) move into a Basic
+ * authorization header, as curl sends them; `label` is the URL with every secret masked, for messages and results.
+ */
+export function endpointAddress(baseUrl: string): { url: string; label: string; authorization?: string } {
+  const trimmed = baseUrl.replace(/\/+$/, '');
+  let url = trimmed;
+  let authorization: string | undefined;
+  try {
+    const parsed = new URL(trimmed);
+    if (parsed.username || parsed.password) {
+      authorization = `Basic ${Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString('base64')}`;
+      parsed.username = '';
+      parsed.password = '';
+      url = parsed.href.replace(/\/+$/, '');
+    }
+  } catch {
+    // Not a URL: fetch says so, naming the label.
+  }
+  return { url, label: redactSecrets(trimmed), ...(authorization && { authorization }) };
+}
+
 /** One OpenAI-compatible endpoint: timeouts, retries with exponential backoff on retryable failures, SSE streaming. */
 export class OpenAiClient {
+  /** The base URL as shown in messages and recorded in results: credentials masked. */
   readonly baseUrl: string;
+  private readonly url: string;
+  private readonly authorization: string | undefined;
 
   constructor(private readonly options: EndpointOptions) {
-    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    const address = endpointAddress(options.baseUrl);
+    this.baseUrl = address.label;
+    this.url = address.url;
+    this.authorization = options.apiKey ? `Bearer ${options.apiKey}` : address.authorization;
   }
 
   private async attempt<T>(body: ChatCompletionRequest, signal: AbortSignal | undefined, read: (response: Response, abort: AbortController, timer: { reset(): void }) => Promise<T>): Promise<T> {
@@ -76,20 +111,20 @@ export class OpenAiClient {
     };
     timer.reset();
     try {
-      const response = await fetch(`${this.baseUrl}/chat/completions`, {
+      const response = await fetch(`${this.url}/chat/completions`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {}) },
+        headers: { 'content-type': 'application/json', ...(this.authorization ? { authorization: this.authorization } : {}) },
         body: JSON.stringify(body),
         signal: abort.signal,
       });
-      if (!response.ok) throw describeStatus(this.baseUrl, response.status, await response.text(), body.model);
+      if (!response.ok) throw describeStatus(this.baseUrl, response.status, await response.text(), body.model, [this.options.apiKey, this.authorization?.split(' ')[1]]);
       return await read(response, abort, timer);
     } catch (err) {
       if (signal?.aborted) throw signal.reason ?? err;
       if (err instanceof EndpointError) throw err;
       if (timedOut) throw new EndpointError(this.baseUrl, `${this.baseUrl} did not answer within ${Math.round(timeoutMs / 1000)} s`, true);
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      throw new EndpointError(this.baseUrl, `${this.baseUrl} could not be reached (${cause?.code ?? cause?.message ?? (err as Error).message})`, true);
+      throw new EndpointError(this.baseUrl, redactSecrets(`${this.baseUrl} could not be reached (${cause?.code ?? cause?.message ?? (err as Error).message})`, [this.options.apiKey]), true);
     } finally {
       clearTimeout(handle);
       signal?.removeEventListener('abort', onOuterAbort);
@@ -117,7 +152,7 @@ export class OpenAiClient {
           try {
             parsed = JSON.parse(text) as ChatCompletionResponse;
           } catch {
-            throw new EndpointError(this.baseUrl, `${this.baseUrl} answered with malformed JSON (${text.slice(0, 80)}…)`, true);
+            throw new EndpointError(this.baseUrl, redactSecrets(`${this.baseUrl} answered with malformed JSON (${text.slice(0, 80)}…)`, [this.options.apiKey]), true);
           }
           if (!parsed.choices?.[0]?.message) throw new EndpointError(this.baseUrl, `${this.baseUrl} answered without choices[0].message`, true);
           return parsed;

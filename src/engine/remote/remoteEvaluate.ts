@@ -72,6 +72,15 @@ function videoPart(url: string): ContentPart {
   return { type: 'video_url', video_url: { url } };
 }
 
+/**
+ * Whether every endpoint that answered a cached result is one of these: a result is reused only from the servers
+ * asked now, so that an endpoint that refuses every request cannot seem to answer with another's result.
+ */
+function answeredBy(hit: CriticResult, endpoints: readonly string[]): boolean {
+  const answered = typeof hit.model?.device === 'string' ? hit.model.device.split(', ').filter(Boolean) : [];
+  return answered.length > 0 && answered.every((endpoint) => endpoints.includes(endpoint));
+}
+
 /** One video × prompt on an OpenAI-compatible server: the same result as the local backend, from the same frames. */
 export async function evaluateVideoRemote(remote: RemoteEngine, videoPath: string, prompt: PromptFile, options: EvaluateOptions = {}): Promise<CriticResult> {
   const totalStarted = performance.now();
@@ -88,7 +97,7 @@ export async function evaluateVideoRemote(remote: RemoteEngine, videoPath: strin
   const resultKey = sha256OfText('remote-result/2', remote.modelName, profile.id, server, remote.videoInput, videoSha, prompt.sha256, JSON.stringify({ trials, seed, maxNewTokens, g }));
   if (remote.cache && !options.force) {
     const hit = await remote.cache.readResult(resultKey);
-    if (hit) return fromCache(hit, probe.video.path, prompt, false);
+    if (hit && answeredBy(hit, remote.pool.endpoints)) return fromCache(hit, probe.video.path, prompt, false);
   }
 
   options.onProgress?.({ stage: 'decode' });

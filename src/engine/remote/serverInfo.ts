@@ -1,6 +1,12 @@
 import type { ServerKind } from '../profiles/requestShape';
+import { endpointAddress } from './openaiClient';
 
-const authHeaders = (apiKey: string | undefined): Record<string, string> => (apiKey ? { authorization: `Bearer ${apiKey}` } : {});
+/** The URL without credentials, a label safe to print, and the auth header: the key, else the URL's user:password. */
+function addressOf(baseUrl: string, apiKey: string | undefined): { base: string; label: string; headers: Record<string, string> } {
+  const { url, label, authorization } = endpointAddress(baseUrl);
+  const auth = apiKey ? `Bearer ${apiKey}` : authorization;
+  return { base: url, label, headers: auth ? { authorization: auth } : {} };
+}
 
 export class ServerInfoError extends Error {
   constructor(message: string) {
@@ -11,17 +17,17 @@ export class ServerInfoError extends Error {
 
 /** The ids a server lists in `/v1/models`, first served first. */
 export async function listServedModels(baseUrl: string, apiKey?: string, timeoutMs = 15_000): Promise<string[]> {
-  const base = baseUrl.replace(/\/+$/, '');
+  const { base, label, headers } = addressOf(baseUrl, apiKey);
   let response: Response;
   try {
-    response = await fetch(`${base}/models`, { headers: authHeaders(apiKey), signal: AbortSignal.timeout(timeoutMs) });
+    response = await fetch(`${base}/models`, { headers, signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
     const cause = (err as { cause?: { code?: string } }).cause;
-    throw new ServerInfoError(`${base} could not be reached (${cause?.code ?? (err as Error).message})`);
+    throw new ServerInfoError(`${label} could not be reached (${cause?.code ?? (err as Error).message})`);
   }
   const body = (await response.json().catch(() => ({}))) as { data?: Array<{ id?: unknown }> };
   const ids = (body.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === 'string' && id.length > 0);
-  if (!response.ok || ids.length === 0) throw new ServerInfoError(`${base}/models did not list a model (HTTP ${response.status})`);
+  if (!response.ok || ids.length === 0) throw new ServerInfoError(`${label}/models did not list a model (HTTP ${response.status})`);
   return ids;
 }
 
@@ -30,9 +36,9 @@ export async function listServedModels(baseUrl: string, apiKey?: string, timeout
  * cannot be read counts as vLLM, whose request shape `cosmos-critic serve` speaks too.
  */
 export async function detectServerKind(baseUrl: string, apiKey?: string, timeoutMs = 15_000): Promise<ServerKind> {
-  const base = baseUrl.replace(/\/+$/, '');
+  const { base, headers } = addressOf(baseUrl, apiKey);
   try {
-    const response = await fetch(`${base}/metadata`, { headers: authHeaders(apiKey), signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(`${base}/metadata`, { headers, signal: AbortSignal.timeout(timeoutMs) });
     if (!response.ok) return 'vllm';
     const body = (await response.json()) as unknown;
     return body && typeof body === 'object' && !Array.isArray(body) ? 'nim' : 'vllm';

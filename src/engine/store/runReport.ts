@@ -1,6 +1,7 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { MAX_RESULT_FILE_BYTES } from '../../shared/limits';
 import type { CriticResult } from '../../shared/result';
 import { bandWith, DEFAULT_BANDS, type Bands } from '../eval/bands';
 import { modelLabelOf, summaryRow, toCsv, type SummaryRow } from '../jobs/batchFiles';
@@ -24,11 +25,13 @@ export interface RunReport {
   schema: 'cosmos-critic/report@1';
   generated_at: string;
   results_dir: string;
-  totals: { results: number; failed: number };
+  /** `unreadable`: files under results/ that are damaged or incomplete (listed in `problems`). */
+  totals: { results: number; failed: number; unreadable: number };
   /** Band cut-offs the bands are counted with. */
   bands: Bands;
   groups: ReportGroup[];
   rows: SummaryRow[];
+  problems: ResultFileProblem[];
 }
 
 async function jsonFiles(dir: string, out: string[] = []): Promise<string[]> {
@@ -52,25 +55,66 @@ export interface ResultFileRow {
   categories: string[];
 }
 
-/** One file under `<dir>/results`: a result, or a recorded failure (`*.failed.json`); undefined for anything else. */
-export async function readResultRow(file: string, dir: string): Promise<ResultFileRow | undefined> {
-  let data: Record<string, unknown>;
+/** A file under `results/` that cannot be counted: it names the file, what is wrong and what to do. */
+export interface ResultFileProblem {
+  file: string;
+  problem: string;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isFiniteOrNull = (v: unknown) => v === null || v === undefined || (typeof v === 'number' && Number.isFinite(v));
+
+/** What a result file lacks to be counted, or null when it is a complete result. */
+function resultShapeProblem(data: Record<string, unknown>): string | null {
+  const video = data.video;
+  const prompt = data.prompt;
+  const model = data.model;
+  if (!isObject(video) || typeof video.path !== 'string') return 'no "video.path"';
+  if (!isFiniteOrNull(video.duration_s)) return '"video.duration_s" is not a number';
+  if (!isObject(prompt) || typeof prompt.id !== 'string' || !(typeof prompt.version === 'string' || typeof prompt.version === 'number')) return 'no "prompt.id" and "prompt.version"';
+  if (!isObject(model) || typeof model.backend !== 'string' || typeof model.id !== 'string') return 'no "model.backend" and "model.id"';
+  if (data.mode !== 'reward' && data.mode !== 'critic') return '"mode" is neither "reward" nor "critic"';
+  if (!Array.isArray(data.violations) || !data.violations.every((v) => isObject(v) && typeof v.category === 'string')) return 'no "violations" list';
+  const verdict = data.mode === 'reward' ? data.reward : data.critic;
+  if (verdict !== undefined && (!isObject(verdict) || typeof verdict.score !== 'number' || !Number.isFinite(verdict.score))) return `"${String(data.mode)}.score" is not a number`;
+  return null;
+}
+
+const REDO = 're-run the video (batch --resume rewrites it) or delete the file';
+
+/**
+ * One file under `<dir>/results`: a result, or a recorded failure (`*.failed.json`); a problem naming the file when it
+ * is damaged (cut short, not JSON, incomplete, too large); undefined for JSON that is not a result (another schema).
+ */
+export async function readResultRow(file: string, dir: string): Promise<ResultFileRow | ResultFileProblem | undefined> {
+  let data: unknown;
   try {
-    data = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
-  } catch {
-    return undefined;
+    const bytes = (await stat(file)).size;
+    if (bytes > MAX_RESULT_FILE_BYTES) return { file, problem: `too large to be a result (${bytes} bytes, limit ${MAX_RESULT_FILE_BYTES}): move it out of results/` };
+    data = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined; // removed while the folder was read
+    const why = err instanceof SyntaxError ? `not valid JSON (${err.message}): the file is damaged or was cut short` : `cannot be read (${code ?? (err as Error).message})`;
+    return { file, problem: `${why}; ${REDO}` };
   }
+  if (!isObject(data)) return { file, problem: `holds ${data === null ? 'null' : Array.isArray(data) ? 'a list' : typeof data}, not a result; ${REDO}` };
   if (file.endsWith('.failed.json')) {
+    if (typeof data.video !== 'string') return { file, problem: `a failure record without "video"; ${REDO}` };
     const model = String(data.model ?? '');
-    const prompt = (data.prompt ?? {}) as { id?: string; version?: string | number };
-    return { row: { video: String(data.video), prompt_id: prompt.id ?? '', prompt_version: String(prompt.version ?? ''), model, mode: '', status: 'failed', score: null, band: null, anomaly: null, violations: null, categories: '', duration_s: null, error: String(data.error), result_file: null }, categories: [] };
+    const prompt = (isObject(data.prompt) ? data.prompt : {}) as { id?: unknown; version?: unknown };
+    return { row: { video: data.video, prompt_id: typeof prompt.id === 'string' ? prompt.id : '', prompt_version: String(prompt.version ?? ''), model, mode: '', status: 'failed', score: null, band: null, anomaly: null, violations: null, categories: '', duration_s: null, error: String(data.error ?? 'failed'), result_file: null }, categories: [] };
   }
   if (data.schema === 'cosmos-critic/result@1') {
+    const problem = resultShapeProblem(data);
+    if (problem) return { file, problem: `an incomplete result (${problem}); ${REDO}` };
     const result = data as unknown as CriticResult;
     return { row: summaryRow(result, file, dir, modelLabelOf(result.model)), categories: result.violations.map((v) => v.category) };
   }
   return undefined;
 }
+
+export const isResultFileProblem = (read: ResultFileRow | ResultFileProblem | undefined): read is ResultFileProblem => read !== undefined && 'problem' in read;
 
 /** Every result file (and failure) under `<dir>/results`, sorted. */
 export async function resultFiles(dir: string): Promise<string[]> {
@@ -81,9 +125,14 @@ export async function resultFiles(dir: string): Promise<string[]> {
 export async function buildReport(dir: string, bands: Bands = DEFAULT_BANDS): Promise<RunReport> {
   const rows: SummaryRow[] = [];
   const categoriesOf = new Map<SummaryRow, string[]>();
+  const problems: ResultFileProblem[] = [];
   for (const file of await resultFiles(dir)) {
     const read = await readResultRow(file, dir);
     if (!read) continue;
+    if (isResultFileProblem(read)) {
+      problems.push(read);
+      continue;
+    }
     if (read.row.score !== null && bands !== DEFAULT_BANDS) read.row.band = bandWith(read.row.score, bands);
     rows.push(read.row);
     categoriesOf.set(read.row, read.categories);
@@ -114,9 +163,10 @@ export async function buildReport(dir: string, bands: Bands = DEFAULT_BANDS): Pr
     generated_at: new Date().toISOString(),
     results_dir: dir,
     bands,
-    totals: { results: rows.filter((r) => r.status === 'ok').length, failed: rows.filter((r) => r.status === 'failed').length },
+    totals: { results: rows.filter((r) => r.status === 'ok').length, failed: rows.filter((r) => r.status === 'failed').length, unreadable: problems.length },
     groups: [...groups.values()].map(({ scores, ...g }) => ({ ...g, mean_score: scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null, median_score: median(scores) })),
     rows,
+    problems,
   };
 }
 
@@ -140,12 +190,19 @@ function histogramSvg(g: ReportGroup, bands: Bands): string {
   return `<svg width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="score histogram">${bars}${cut(bands.low)}${cut(bands.high)}<text x="0" y="${h - 2}" font-size="10">0</text><text x="${w - 8}" y="${h - 2}" font-size="10">1</text></svg>`;
 }
 
+/**
+ * The link from the report to a video: `./`-relative with every segment percent-encoded, so that no file name
+ * (`javascript:alert(1).mp4`, `a?b#c.mp4`) can become a scheme, a query or anything but a path; else a file: URL.
+ */
+export function videoHref(video: string, reportFile: string): string {
+  const rel = relative(dirname(reportFile), video);
+  if (!rel || isAbsolute(rel) || rel.split(/[\\/]/)[0] === '..') return pathToFileURL(video).href;
+  return './' + rel.split(/[\\/]/).map(encodeURIComponent).join('/');
+}
+
 /** One self-contained HTML file: no scripts or fetches, plots as inline SVG, videos linked by relative file URLs. */
 export function reportHtml(report: RunReport, reportFile: string): string {
-  const link = (video: string) => {
-    const rel = relative(dirname(reportFile), video).split(sep).join('/');
-    return rel.startsWith('..') || rel.startsWith('/') ? pathToFileURL(video).href : encodeURI(rel);
-  };
+  const link = (video: string) => videoHref(video, reportFile);
   const groups = report.groups
     .map(
       (g) => `<section><h2>${esc(g.prompt_id)} v${esc(g.prompt_version)} · ${esc(g.model)}</h2>
@@ -164,7 +221,8 @@ ${histogramSvg(g, report.bands ?? DEFAULT_BANDS)}
 <html lang="en"><head><meta charset="utf-8"><title>Cosmos Critic report</title>
 <style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left}tr.failed td{color:#b71c1c}section{margin-bottom:1.5em}</style></head>
 <body><h1>Cosmos Critic report</h1>
-<p>${report.totals.results} results, ${report.totals.failed} failed · generated ${esc(report.generated_at)} from ${esc(report.results_dir)}</p>
+<p>${report.totals.results} results, ${report.totals.failed} failed${report.problems.length ? `, ${report.problems.length} unreadable` : ''} · generated ${esc(report.generated_at)} from ${esc(report.results_dir)}</p>
+${report.problems.length ? `<h2>Unreadable result files</h2><ul>${report.problems.map((p) => `<li>${esc(p.file)}: ${esc(p.problem)}</li>`).join('')}</ul>` : ''}
 ${groups}
 <h2>Videos (lowest score first)</h2>
 <table><thead><tr><th>video</th><th>score</th><th>band</th><th>anomaly</th><th>violations</th><th>categories</th><th>prompt</th><th>model</th><th>error</th></tr></thead>

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { LIMITS, withinLimit, type Limit } from '../../shared/limits';
 import { VIDEO_EXTENSIONS } from '../../shared/video';
 
 export interface BatchSettings {
@@ -16,8 +17,9 @@ function globs(value: unknown, fallback: string[]): string[] {
   return value.filter((glob): glob is string => typeof glob === 'string' && glob.trim() !== '').map((glob) => glob.trim());
 }
 
-function count(value: unknown, fallback: number, max: number): number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? Math.min(value, max) : fallback;
+/** A setting's number when it is within its limit (VS Code does not enforce `minimum`/`maximum` on hand-edited JSON). */
+function count(value: unknown, fallback: number, limit: Limit): number {
+  return typeof value === 'number' && withinLimit(value, limit) ? value : fallback;
 }
 
 /** `cosmosCritic.batch.*`: which files a batch takes and how many jobs run at once. */
@@ -27,7 +29,7 @@ export function batchSettings(): BatchSettings {
   return {
     include: include.length ? include : DEFAULT_INCLUDE,
     exclude: globs(config.get('exclude'), DEFAULT_EXCLUDE),
-    concurrency: count(config.get('concurrency'), 2, 64),
-    batchSize: count(config.get('batchSize'), 4, 256),
+    concurrency: count(config.get('concurrency'), 2, LIMITS.concurrency),
+    batchSize: count(config.get('batchSize'), 4, LIMITS.batchSize),
   };
 }

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { PROMPT_LANGUAGE_ID } from '../../shared/requests';
 import { outputLog } from '../outputLog';
 import type { PromptRunner } from './promptRunner';
+import { LIMITS } from '../../shared/limits';
 
 export type LiveRerun = 'onSave' | 'whileTyping' | 'off';
 
@@ -15,7 +16,8 @@ export function liveRerunSetting(): LiveRerun {
 
 function delaySetting(): number {
   const value = vscode.workspace.getConfiguration('cosmosCritic').get<number>('liveRerunDelayMs');
-  return typeof value === 'number' && Number.isFinite(value) ? Math.min(Math.max(value, 200), 60_000) : DEFAULT_DELAY_MS;
+  const { min, max } = LIMITS.liveRerunDelayMs;
+  return typeof value === 'number' && Number.isFinite(value) ? Math.min(Math.max(value, min), max) : DEFAULT_DELAY_MS;
 }
 
 function isPromptFile(document: vscode.TextDocument): boolean {

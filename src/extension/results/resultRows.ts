@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { readResultRow, resultFiles } from '../../engine/store/runReport';
+import { isResultFileProblem, readResultRow, resultFiles, type ResultFileProblem } from '../../engine/store/runReport';
 import { isResultRowView, resultRowView, type ResultRowView } from '../../shared/resultsMessages';
 
 const STAT_CONCURRENCY = 64;
@@ -9,6 +9,8 @@ interface Entry {
   mtimeMs: number;
   size: number;
   row: ResultRowView | undefined;
+  /** Why the file is not counted, when it is damaged or incomplete. */
+  problem?: string;
 }
 
 const rowKey = (row: ResultRowView): string => JSON.stringify([row.video, row.prompt_id, row.prompt_version, row.model]);
@@ -66,7 +68,8 @@ export class ResultRowsIndex {
       const known = this.entries.get(file);
       if (known && known.mtimeMs === info.mtimeMs && known.size === info.size) return;
       const read = await readResultRow(file, this.dir);
-      this.entries.set(file, { mtimeMs: info.mtimeMs, size: info.size, row: read ? resultRowView(read.row) : undefined });
+      if (isResultFileProblem(read)) this.entries.set(file, { mtimeMs: info.mtimeMs, size: info.size, row: undefined, problem: read.problem });
+      else this.entries.set(file, { mtimeMs: info.mtimeMs, size: info.size, row: read ? resultRowView(read.row) : undefined });
     });
     // The player and batches name their files differently: one video × prompt × model may have two; the newest counts.
     const newest = new Map<string, Entry & { row: ResultRowView }>();
@@ -79,6 +82,11 @@ export class ResultRowsIndex {
     }
     const rows = [...newest.values()].map((entry) => entry.row);
     return rows.length > 0 || files.length > 0 ? rows : summaryRows(this.dir);
+  }
+
+  /** The files of the last refresh that could not be counted (damaged, cut short, incomplete), each with why. */
+  problems(): ResultFileProblem[] {
+    return [...this.entries].flatMap(([file, entry]) => (entry.problem ? [{ file, problem: entry.problem }] : []));
   }
 
   /** The row a result file (as a row names it, relative to the folder) belongs to. */

@@ -139,6 +139,8 @@ export class ResultsPanel {
     source.timer = setTimeout(() => void this.refresh([source]), REFRESH_DELAY_MS);
   }
 
+  private readonly loggedProblems = new Set<string>();
+
   private refreshAll(): void {
     void this.refresh([...this.sources.values()]);
   }
@@ -162,7 +164,14 @@ export class ResultsPanel {
     if (this.disposed) return;
     const count = sources.reduce((n, s) => n + s.rows.length, 0);
     outputLog().debug(`results: read ${count} rows from ${sources.map((s) => s.dir).join(', ')} in ${Date.now() - started} ms`);
-    this.post({ type: 'status', message: null, busy: false });
+    const problems = [...this.sources.values()].flatMap((s) => s.index.problems());
+    for (const p of problems) {
+      const line = `results: ${p.file}: ${p.problem}`;
+      if (!this.loggedProblems.has(line)) outputLog().warn(line);
+      this.loggedProblems.add(line);
+    }
+    const unreadable = problems.length ? `${problems.length} result file${problems.length === 1 ? '' : 's'} could not be read (${problems[0]!.file}: ${problems[0]!.problem}${problems.length > 1 ? '; the others are in the Cosmos Critic output' : ''})` : null;
+    this.post({ type: 'status', message: unreadable, busy: false });
     this.postData();
   }
 

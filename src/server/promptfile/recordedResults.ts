@@ -1,5 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { MAX_RESULT_FILE_BYTES } from '../../shared/limits';
 
 /** Where results recorded in a workspace folder live. */
 export const RESULTS_FOLDER = join('.cosmos-critic', 'results');
@@ -53,7 +54,8 @@ export class RecordedResults {
         if (!info) continue;
         const cached = this.files.get(file);
         if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) continue;
-        this.files.set(file, { mtimeMs: info.mtimeMs, size: info.size, prompt: await readRecordedPrompt(file) });
+        // A file too large to be a result is not read (it would hold up every prompt's diagnostics).
+        this.files.set(file, { mtimeMs: info.mtimeMs, size: info.size, prompt: info.size > MAX_RESULT_FILE_BYTES ? null : await readRecordedPrompt(file) });
       }
     }
     const index = new Map<string, Set<string>>();

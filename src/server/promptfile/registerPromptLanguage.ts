@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import {
   BulkRegistration,
   CodeActionKind,
@@ -16,6 +16,7 @@ import { isWorkspaceRelative } from '../../promptfile/frontMatterChecks';
 import type { PromptDiagnostic } from '../../promptfile/promptDiagnostic';
 import { frontMatterData, readPromptSource } from '../../promptfile/promptSource';
 import { validatePromptFile } from '../../promptfile/validatePromptFile';
+import { MAX_PROMPT_FILE_BYTES } from '../../shared/limits';
 import { PROMPT_LANGUAGE_ID, PromptPinsRequest, type PromptPins } from '../../shared/requests';
 import { completionContextAt } from './completionContext';
 import { pinnedVideosLens } from './promptCodeLens';
@@ -105,7 +106,7 @@ export function registerPromptLanguage(connection: Connection): void {
 
   connection.onRequest(PromptPinsRequest, async ({ uri }): Promise<PromptPins> => {
     const path = uriToPath(uri);
-    const text = documents.get(uri)?.getText() ?? (path ? await readFile(path, 'utf8').catch(() => '') : '');
+    const text = documents.get(uri)?.getText() ?? (path ? await readPromptText(path) : '');
     const root = pinRoot(uri, await folders.list());
     const listed = frontMatterData(readPromptSource(text).frontMatter).pin;
     const pins = (Array.isArray(listed) ? listed : []).filter((pin): pin is string => typeof pin === 'string' && pin.trim() !== '');
@@ -126,6 +127,12 @@ export function registerPromptLanguage(connection: Connection): void {
   });
 
   documents.listen(connection);
+}
+
+/** A prompt file's text from disk; '' when it cannot be read or is over the size limit (it has no usable pins then). */
+async function readPromptText(path: string): Promise<string> {
+  const size = (await stat(path).catch(() => undefined))?.size;
+  return size === undefined || size > MAX_PROMPT_FILE_BYTES ? '' : readFile(path, 'utf8').catch(() => '');
 }
 
 async function registerFeatures(connection: Connection): Promise<void> {
