@@ -41,7 +41,7 @@ export const ENGINE_FLAGS_HELP = `  --model DIR            converted model folde
                          several (API key from COSMOS_CRITIC_API_KEY)
   --model-name NAME      the served model's name (default: the first the server lists in /v1/models)
   --video-input I        frames (our exact frames as JPEG in a video/jpeg data URL; default for vLLM), frames-png (the
-                         same frames lossless, ~5–10× the request size), url (a file:// URL the server samples itself)
+                         same frames lossless, ~2× the request size), url (a file:// URL the server samples itself)
                          or file (the clip inline as a data URL; default for a NIM)
   --time-rule R          M-RoPE time rule of the local model: float or truncate (default: the model folder's
                          cosmos_critic.json, else float)

@@ -1,4 +1,4 @@
-import type { ResizeKernel, SamplingOptions, SamplingPlan, SamplingRule } from '../../shared/video';
+import type { ProcessorPixels, ResizeKernel, SamplingOptions, SamplingPlan, SamplingRule } from '../../shared/video';
 import { IMAGE_FACTOR, ceilByFactor, floorByFactor, roundByFactor, smartResize, torchLinspaceRound } from './smartResize';
 
 // qwen-vl-utils 0.0.11 video constants.
@@ -151,6 +151,40 @@ function framePlan(
     second_per_grid_t: TEMPORAL_PATCH / sampleFps,
     min_pixels: minPixels,
     max_pixels: maxPixels,
+  };
+}
+
+/** The processor's bounds of a Qwen2.5-VL checkpoint (preprocessor_config.json), when a model folder does not say. */
+export const QWEN25_PROCESSOR_PIXELS: ProcessorPixels = { min_pixels: 3136, max_pixels: 12845056 };
+
+/**
+ * A frame list as an OpenAI-compatible server receives it (vLLM's `video/jpeg` data URL): every frame is used, the
+ * frames are already sampled, so only the processor's own `smart_resize` with its bounds applies — not
+ * qwen-vl-utils' per-frame budget, which the sender has already applied.
+ */
+export function planFrameList(count: number, fps: number, width: number, height: number, processor: ProcessorPixels = QWEN25_PROCESSOR_PIXELS): SamplingPlan {
+  if (count < FRAME_FACTOR) throw new SamplingError(`the frame list has ${count} frame${count === 1 ? '' : 's'}; the model needs at least ${FRAME_FACTOR}`);
+  const size = smartResize(height, width, IMAGE_FACTOR, processor.min_pixels, processor.max_pixels);
+  const indices = Array.from({ length: count }, (_, i) => i);
+  return {
+    rule: 'fps',
+    target_fps: null,
+    frames: count,
+    frame_indices: indices,
+    frame_times_s: indices.map((i) => round6(i / fps)),
+    width: size.width,
+    height: size.height,
+    source_width: width,
+    source_height: height,
+    resized_width: size.width,
+    resized_height: size.height,
+    resize_kernel: 'torchvision',
+    timestamps: 'none',
+    band_height: 0,
+    sample_fps: fps,
+    second_per_grid_t: TEMPORAL_PATCH / fps,
+    min_pixels: processor.min_pixels,
+    max_pixels: processor.max_pixels,
   };
 }
 

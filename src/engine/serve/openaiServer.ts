@@ -5,7 +5,7 @@ import { samplingSettings, videoFeatures, type LocalEngine } from '../evaluate/e
 import { decodeJpegFrames } from '../media/jpegFrames';
 import { probeVideo } from '../media/probeVideo';
 import { VideoInputError } from '../media/videoInputError';
-import { planFpsSampling, SamplingError } from '../media/samplingPlan';
+import { planFrameList, QWEN25_PROCESSOR_PIXELS, SamplingError } from '../media/samplingPlan';
 import { generateText } from '../model/generateText';
 import { logSoftmax, topLogprobs } from '../model/logprobs';
 import { buildChatSequence, type VideoFeatures } from '../model/promptSequence';
@@ -133,7 +133,9 @@ export function createOpenAiServer(options: ServeOptions): Server {
     const fps = sampling.fps ?? 2;
     let plan: SamplingPlan;
     try {
-      plan = planFpsSampling({ frameCount: video.images.length, fps, width: video.width, height: video.height }, { ...sampling, rule: 'fps', fps: undefined, nframes: video.images.length });
+      // As vLLM: the processor's bounds, overridden by min_pixels / max_pixels in mm_processor_kwargs.
+      const bounds = engine.model.config.processorPixels ?? QWEN25_PROCESSOR_PIXELS;
+      plan = planFrameList(video.images.length, fps, video.width, video.height, { min_pixels: sampling.min_pixels ?? bounds.min_pixels, max_pixels: sampling.max_pixels ?? bounds.max_pixels });
     } catch (err) {
       if (err instanceof SamplingError || err instanceof RangeError) throw new ApiError(400, 'invalid_media', `the JPEG frames cannot be sampled: ${err.message}`, 'messages');
       throw err;
