@@ -1,14 +1,6 @@
 import * as vscode from 'vscode';
+import { exists } from './newPromptFile';
 import { guessMode, idFromFileName, importedPromptFile, importedTexts, PromptImportError } from '../promptfile/importPrompt';
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * `Cosmos Critic: Import Prompt…`: one of NVIDIA's prompt files (critic YAML, reward script, plain text) into the

@@ -19,7 +19,8 @@ async function shippedPrompts(extensionUri: vscode.Uri): Promise<ShippedPrompt[]
   return items.sort((a, b) => a.label.localeCompare(b.label));
 }
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
+/** Whether a workspace file exists (any file system VS Code knows). */
+export async function exists(uri: vscode.Uri): Promise<boolean> {
   try {
     await vscode.workspace.fs.stat(uri);
     return true;

@@ -39,37 +39,16 @@ export function samplingFilter(plan: Pick<SamplingPlan, 'frame_indices' | 'width
   return `${selectFilter(plan.frame_indices)},scale=${plan.width}:${plan.height}:flags=bicubic`;
 }
 
-export const SAMPLING_OUTPUT_OPTIONS = (plan: Pick<SamplingPlan, 'frame_indices' | 'width' | 'height'>): string[] => [
-  '-map',
-  '0:v:0',
-  '-an',
-  '-sn',
-  '-dn',
-  '-vf',
-  samplingFilter(plan),
-  '-fps_mode',
-  'passthrough',
-  '-pix_fmt',
-  'rgb24',
-];
+/** Raw video out of one filter chain: the first video stream only, every filtered frame kept. */
+const rawOutputOptions = (filter: string): string[] => ['-map', '0:v:0', '-an', '-sn', '-dn', '-vf', filter, '-fps_mode', 'passthrough', '-pix_fmt', 'rgb24'];
+
+export const SAMPLING_OUTPUT_OPTIONS = (plan: Pick<SamplingPlan, 'frame_indices' | 'width' | 'height'>): string[] => rawOutputOptions(samplingFilter(plan));
 
 /**
  * The reference decode: the selected frames at full size, converted to RGB by ffmpeg's default conversion (the
  * stream's colour matrix, BT.601 when untagged), exactly what `ffmpeg -pix_fmt rgb24` gives the Python readers.
  */
-export const FULL_RGB_OUTPUT_OPTIONS = (frameIndices: readonly number[]): string[] => [
-  '-map',
-  '0:v:0',
-  '-an',
-  '-sn',
-  '-dn',
-  '-vf',
-  `${selectFilter(frameIndices)},format=rgb24`,
-  '-fps_mode',
-  'passthrough',
-  '-pix_fmt',
-  'rgb24',
-];
+export const FULL_RGB_OUTPUT_OPTIONS = (frameIndices: readonly number[]): string[] => rawOutputOptions(`${selectFilter(frameIndices)},format=rgb24`);
 
 /**
  * Decodes the plan's frames to RGB at full size and turns each into the frame the model sees, one frame at a time. Memory stays at a frame or two
