@@ -15,6 +15,8 @@ export interface LabelledViolation {
   category: string;
   /** "critic": one of the critic's, accepted (its times possibly corrected); "added": one the reviewer added. */
   source?: 'critic' | 'added';
+  /** Which of the result's violations it is (source "critic"), so a reopened review shows the decision again. */
+  critic_index?: number;
   description?: string;
 }
 
@@ -45,6 +47,7 @@ function parseViolations(value: unknown, at: string): LabelledViolation[] {
     }
     const out: LabelledViolation = { start_s: start, end_s: end, category: typeof v.category === 'string' && v.category.trim() ? v.category.trim() : 'other' };
     if (v.source === 'critic' || v.source === 'added') out.source = v.source;
+    if (Number.isInteger(v.critic_index) && (v.critic_index as number) >= 0) out.critic_index = v.critic_index as number;
     if (typeof v.description === 'string') out.description = v.description;
     return out;
   });
