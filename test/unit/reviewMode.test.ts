@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { Violation } from '../../src/shared/result';
 import { REVIEW_ACTIONS, REVIEW_KEYMAP, reviewActionFor, scoreOf } from '../../src/shared/reviewKeymap';
 import { draftFromReview, edit, labelFromDraft, stepSelection, undecided, undo, type DraftHistory } from '../../webview/review/reviewDraft';
-import { densityBins, dragSpan, drawnSpan, follow, fullWindow, grabAt, MIN_SPAN_S, MIN_WINDOW_S, rulerTicks, snapToFrame, timeToX, xToTime, zoomAt } from '../../webview/review/timelineGeometry';
+import { densityBins, dragSpan, drawnSpan, follow, fullWindow, grabAt, MIN_SPAN_S, pan, MIN_WINDOW_S, rulerTicks, snapToFrame, timeToX, xToTime, zoomAt } from '../../webview/review/timelineGeometry';
 
 const v = (start_s: number | null, end_s: number | null, category = 'gravity', description = 'the ball floats'): Violation => ({ category, component: 'Ball', start_s, end_s, description, trial: 0 });
 
@@ -123,6 +123,11 @@ describe('review timeline geometry', () => {
     assert.ok(w.start_s <= 5.05 && w.end_s >= 5.05);
     assert.deepEqual(zoomAt({ start_s: 8, end_s: 10 }, 10, 0.5, 9.5), { start_s: 6, end_s: 10 }, 'zooming out at the end stays inside');
     assert.deepEqual(zoomAt(w, 10, 0.001, 5), fullWindow(10));
+  });
+
+  it('pans inside the video', () => {
+    assert.deepEqual(pan({ start_s: 2, end_s: 4 }, 10, 1), { start_s: 3, end_s: 5 });
+    assert.deepEqual(pan({ start_s: 2, end_s: 4 }, 10, -5), { start_s: 0, end_s: 2 });
   });
 
   it('follows the playhead out of view', () => {

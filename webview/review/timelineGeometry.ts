@@ -45,6 +45,11 @@ export function zoomAt(window: TimeWindow, duration_s: number, factor: number, a
   return within({ start_s: anchor - before, end_s: anchor - before + next }, duration_s);
 }
 
+/** Scrolls the window by `delta_s`, keeping it inside the video. */
+export function pan(window: TimeWindow, duration_s: number, delta_s: number): TimeWindow {
+  return within({ start_s: window.start_s + delta_s, end_s: window.end_s + delta_s }, duration_s);
+}
+
 /** Scrolls the window so that `time_s` is in view (the playhead after a seek), keeping its length. */
 export function follow(window: TimeWindow, duration_s: number, time_s: number): TimeWindow {
   if (time_s >= window.start_s && time_s <= window.end_s) return window;
