@@ -45,7 +45,9 @@ async function reviewFolder(host: PlayerHost, clicked: unknown, order: unknown):
   if (!dir) return;
   const rows = await new ResultRowsIndex(dir).refresh();
   const ordered = isOrder(order);
-  const chosen = ordered ? order.flatMap((o) => rows.filter((r) => r.video === o.video && r.result_file === o.resultFile)) : rows;
+  const byKey = new Map(rows.map((r) => [`${r.video}\u0000${r.result_file ?? ''}`, r]));
+  // Only rows of the folder count: the order names them, it cannot add files.
+  const chosen = ordered ? order.flatMap((o) => byKey.get(`${o.video}\u0000${o.resultFile ?? ''}`) ?? []) : rows;
   const entries = reviewEntries(chosen, (file) => ResultRowsIndex.resolve(dir, file), { under, ordered });
   outputLog().info(`review: ${entries.length} videos of ${dir}${under ? ` under ${under}` : ''}`);
   await ReviewPanel.open(host, dir, entries);
