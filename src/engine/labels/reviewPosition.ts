@@ -1,5 +1,6 @@
 // Where a review of a results folder stopped, kept beside the labels file, so that reopening resumes there.
 import { readFile } from 'node:fs/promises';
+import { join, parse } from 'node:path';
 import { writeFileAtomic } from '../store/atomicWrite';
 
 export interface ReviewPosition {
@@ -8,7 +9,11 @@ export interface ReviewPosition {
   at: string;
 }
 
-export const positionFile = (labelsFile: string) => `${labelsFile.replace(/\.jsonl$/i, '')}.review.json`;
+/** A hidden file beside the labels, so that result readers (which skip dot files) never take it for a result. */
+export function positionFile(labelsFile: string): string {
+  const { dir, name } = parse(labelsFile);
+  return join(dir, `.${name}.review-position.json`);
+}
 
 export async function readReviewPosition(labelsFile: string): Promise<ReviewPosition | null> {
   try {
