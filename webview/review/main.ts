@@ -71,8 +71,8 @@ position.id = 'review-position';
 
 const timeline = createReviewTimeline({
   seek: (t) => seek(t),
-  retime: (index, span) => change({ type: 'retime', index, ...span }),
-  draw: (span) => askCategory(span),
+  retime: (index, span) => change({ type: 'retime', index, ...onFrames(span, history?.current.violations[index]) }),
+  draw: (span) => askCategory(onFrames(span)),
   select: (index) => change({ type: 'select', index }),
 });
 
@@ -147,6 +147,17 @@ const post = (message: FromReviewMessage) => api.postMessage(message);
 const result = (): CriticResult | null => item?.result ?? null;
 const duration = () => result()?.video.duration_s || (Number.isFinite(video.duration) ? video.duration : 0);
 const fps = () => result()?.video.fps || 25;
+
+/**
+ * A dragged span on the video's frame grid (at least one frame long), so labels hold frame times, not pixels; an edge
+ * the drag left where it was (`before`) keeps its time.
+ */
+function onFrames(span: Span, before?: { start_s: number | null; end_s: number | null }): Span {
+  const start_s = before?.start_s === span.start_s ? span.start_s : snapToFrame(span.start_s, fps());
+  const end = before?.end_s === span.end_s ? span.end_s : snapToFrame(span.end_s, fps());
+  const end_s = Math.max(end, Number((start_s + 1 / fps()).toFixed(6)));
+  return { start_s, end_s: duration() > 0 ? Math.min(end_s, duration()) : end_s };
+}
 
 function seek(time_s: number): void {
   video.currentTime = Math.max(0, Math.min(time_s, duration() || time_s));
@@ -311,7 +322,7 @@ function showTime(): void {
     );
   }
   const frameIndex = Math.floor(t * fps() + 1e-6);
-  position.textContent = `${formatMarkerTime(t)} · frame ${frameIndex}`;
+  position.textContent = `${formatMarkerTime(t)} s · frame ${frameIndex}`;
 }
 
 function describe(label: LabelValue): string {
@@ -335,7 +346,7 @@ function render(): void {
       li.dataset.index = String(index);
       li.dataset.category = markerCategory(v.category);
       if (index === draft.selected) li.setAttribute('aria-current', 'true');
-      const when = v.start_s === null ? 'no time' : v.end_s !== null && v.end_s > v.start_s ? `${formatMarkerTime(v.start_s)}–${formatMarkerTime(v.end_s)}` : formatMarkerTime(v.start_s);
+      const when = v.start_s === null ? 'no time' : v.end_s !== null && v.end_s > v.start_s ? `${formatMarkerTime(v.start_s)}–${formatMarkerTime(v.end_s)} s` : `${formatMarkerTime(v.start_s)} s`;
       const status = v.decision === null ? 'undecided' : v.decision;
       const goTo = button(`review-violation-${index}`, `${v.category.replace(/_/g, ' ')} · ${when}`, `Select and seek (${status})`, () => {
         change({ type: 'select', index });

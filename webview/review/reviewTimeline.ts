@@ -62,7 +62,7 @@ export function createReviewTimeline(handlers: ReviewTimelineHandlers): ReviewTi
   function render(): void {
     const w = 1000;
     const zoomed = view.start_s > 0 || view.end_s < fullWindow(duration).end_s - 1e-9;
-    zoomLabel.textContent = zoomed ? `Showing ${formatMarkerTime(view.start_s)}–${formatMarkerTime(view.end_s)} of ${formatMarkerTime(duration)}` : `Whole video (${formatMarkerTime(duration)})`;
+    zoomLabel.textContent = zoomed ? `Showing ${formatMarkerTime(view.start_s)}–${formatMarkerTime(view.end_s)} s of ${formatMarkerTime(duration)} s` : `Whole video (${formatMarkerTime(duration)} s)`;
     element.setAttribute('aria-label', `Violation timeline: ${zoomLabel.textContent}`);
     density.replaceChildren(
       ...densityBins(spans(), duration, DENSITY_BINS).map((level, i) => {
@@ -97,7 +97,7 @@ export function createReviewTimeline(handlers: ReviewTimelineHandlers): ReviewTi
       bar.hidden = right < 0 || left > w;
       bar.style.left = pct(left, w);
       bar.style.width = pct(Math.max(right - left, 2), w);
-      bar.title = `${v.category} ${formatMarkerTime(span.start_s)}–${formatMarkerTime(span.end_s)}`;
+      bar.title = `${v.category} ${formatMarkerTime(span.start_s)}–${formatMarkerTime(span.end_s)} s`;
       return bar;
     });
     track.replaceChildren(...bars.filter((b): b is HTMLDivElement => b !== null), ghost, playhead);
