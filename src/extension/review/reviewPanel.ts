@@ -64,7 +64,8 @@ export class ReviewPanel {
     }
     const panel = vscode.window.createWebviewPanel(REVIEW_VIEW_TYPE, `Review · ${resultsDirLabel(dir)}`, vscode.ViewColumn.Active, {
       enableScripts: true,
-      retainContextWhenHidden: false,
+      // The view keeps each video's decisions and undo history while the review goes on, hidden or not.
+      retainContextWhenHidden: true,
       localResourceRoots: ReviewPanel.roots(host, entries),
     });
     const review = new ReviewPanel(panel, host, dir, store, entries);
