@@ -53,7 +53,6 @@ export class ReviewPanel {
       return undefined;
     }
     const labelsFile = path.join(dir, LABELS_FILE_NAME);
-    const store = await LabelStore.open(labelsFile, { user: reviewer() });
     const existing = ReviewPanel.panels.get(path.resolve(dir));
     if (existing) {
       existing.entries = entries;
@@ -62,6 +61,7 @@ export class ReviewPanel {
       await existing.go(existing.resume(await readReviewPosition(labelsFile)));
       return existing;
     }
+    const store = await LabelStore.open(labelsFile, { user: reviewer() });
     const panel = vscode.window.createWebviewPanel(REVIEW_VIEW_TYPE, `Review · ${resultsDirLabel(dir)}`, vscode.ViewColumn.Active, {
       enableScripts: true,
       // The view keeps each video's decisions and undo history while the review goes on, hidden or not.
