@@ -33,7 +33,7 @@ const builds = [
     sourcemap: !production,
     minify: production,
     logLevel: 'info',
-    entryPoints: { player: 'webview/player/main.ts', results: 'webview/results/main.ts', promptCompare: 'webview/promptCompare/main.ts' },
+    entryPoints: { player: 'webview/player/main.ts', results: 'webview/results/main.ts', promptCompare: 'webview/promptCompare/main.ts', review: 'webview/review/main.ts' },
     outdir: 'dist/webview',
   },
 ];

@@ -10,6 +10,7 @@ import { registerPromptTools } from './promptTools';
 import { BackendStatus, SHOW_LOG_COMMAND } from './statusBar';
 import { registerVideoCommands, VideoJobs } from './videoCommands';
 import { activeEditorUri, resolveVideoUris } from './videoTarget';
+import { registerReviewCommands } from './review/reviewCommands';
 
 const PROMPT_LANGUAGE = 'critic-prompt';
 
@@ -66,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): void {
     new vscode.Disposable(disposeOutputLog),
   );
   registerBatchFeatures(context, jobs.jobHost);
+  context.subscriptions.push(...registerReviewCommands(jobs.jobHost));
 }
 
 export async function deactivate(): Promise<void> {

@@ -41,7 +41,9 @@ export type FromResultsMessage =
   /** Pick a file of other per-video metrics to correlate with the score in the evaluation. */
   | { type: 'chooseMetrics' }
   /** Save the suggested bands of run `run` of the evaluation shown, for score/batch/report and the workspace. */
-  | { type: 'saveBands'; run: number };
+  | { type: 'saveBands'; run: number }
+  /** Review mode over the rows shown, in the order shown (the workspace's folder). */
+  | { type: 'review'; rows: Array<{ video: string; resultFile: string | null }> };
 
 export const RESULT_TABS = ['table', 'compare', 'rank', 'calibration'] as const;
 export type ResultsTab = (typeof RESULT_TABS)[number];
@@ -158,6 +160,10 @@ export function parseFromResultsMessage(value: unknown): FromResultsMessage | un
       return Number.isInteger(value.run) && (value.run as number) >= 0 ? { type: 'saveBands', run: value.run as number } : undefined;
     case 'removeFolder':
       return isSourceId(value.source) && value.source > 0 ? { type: 'removeFolder', source: value.source } : undefined;
+    case 'review':
+      return Array.isArray(value.rows) && value.rows.length <= 1_000_000 && value.rows.every((r) => isObject(r) && isString(r.video) && isStringOrNull(r.resultFile))
+        ? { type: 'review', rows: (value.rows as Json[]).map((r) => ({ video: r.video as string, resultFile: r.resultFile as string | null })) }
+        : undefined;
     case 'openVideo':
       return isSourceId(value.source) && isString(value.video) && value.video.length > 0 && isStringOrNull(value.resultFile)
         ? { type: 'openVideo', source: value.source, video: value.video, resultFile: value.resultFile }

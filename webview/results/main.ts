@@ -47,6 +47,13 @@ const folderLine = el('p', { id: 'results-folder', class: 'folder' });
 const status = el('p', { id: 'results-status', class: 'status', role: 'status', 'aria-live': 'polite' });
 const refresh = createButton({ id: 'refresh-results', label: 'Refresh', title: 'Read the results folder again', onClick: () => post({ type: 'refresh' }) });
 const exportReport = createButton({ id: 'export-report', label: 'Export Report…', title: 'Save the results as JSON, CSV or a single HTML file', onClick: () => post({ type: 'exportReport' }) });
+let shownRows: TableRow[] = [];
+const review = createButton({
+  id: 'review-results',
+  label: 'Review',
+  title: 'Go through the videos shown, in this order, labelling each from the keyboard',
+  onClick: () => post({ type: 'review', rows: shownRows.map((r) => ({ video: r.video, resultFile: r.result_file })) }),
+});
 const critique = createButton({ id: 'critique-workspace', label: 'Critique All Videos in Workspace', appearance: 'primary', onClick: () => post({ type: 'critiqueWorkspace' }) });
 critique.element.hidden = true;
 
@@ -115,6 +122,7 @@ function resort(): void {
 /** Shows the rows that pass the filters; `keepScroll` for data refreshes, not for a new filter. */
 function applyFilter(keepScroll: boolean): void {
   const shown = filterRows(sorted, { text: state.filterText, band: state.band, group: state.group });
+  shownRows = shown;
   rowCount.textContent = shown.length === sorted.length ? `${sorted.length} results` : `${shown.length} of ${sorted.length} results`;
   summary.update(shown);
   table.setRows(shown, state.sort, keepScroll ? state.scrollTop : 0);
@@ -241,7 +249,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 });
 
 app.append(
-  el('header', {}, el('div', { class: 'titles' }, title, folderLine), el('div', { class: 'actions' }, critique.element, refresh.element, exportReport.element)),
+  el('header', {}, el('div', { class: 'titles' }, title, folderLine), el('div', { class: 'actions' }, critique.element, review.element, refresh.element, exportReport.element)),
   status,
   tabs,
   ...panes.values(),

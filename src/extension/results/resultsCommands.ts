@@ -20,14 +20,14 @@ const isFolder = (p: string) => {
 };
 
 /** A folder given to a command (Explorer, or the results browser): the results folder itself, or its `results/`. */
-function resultsDirFromUri(value: unknown): string | undefined {
+export function resultsDirFromUri(value: unknown): string | undefined {
   if (!(value instanceof vscode.Uri) || value.scheme !== 'file') return undefined;
   const dir = value.fsPath;
   return path.basename(dir) === 'results' && !isFolder(path.join(dir, 'results')) ? path.dirname(dir) : dir;
 }
 
 /** The workspace's results folders that exist (else all of them); the user picks when there are several. */
-async function chooseResultsDir(storageUri: vscode.Uri, action: string): Promise<string | undefined> {
+export async function chooseResultsDir(storageUri: vscode.Uri, action: string): Promise<string | undefined> {
   const all = workspaceResultsDirs(storageUri);
   const existing = all.filter((dir) => isFolder(path.join(dir, 'results')) || existsSync(path.join(dir, 'summary.jsonl')));
   const candidates = existing.length ? existing : all;

@@ -13,6 +13,9 @@ import { openInPlayer } from './openInPlayer';
 import { ResultRowsIndex } from './resultRows';
 import { resultsDirLabel } from './resultsDir';
 
+/** Registered by the review module; named here so the browser needs no import of it. */
+const REVIEW_FOLDER_COMMAND = 'cosmosCritic.reviewFolder';
+
 export const RESULTS_VIEW_TYPE = 'cosmosCritic.results';
 export const EXPORT_REPORT_COMMAND = 'cosmosCritic.exportReport';
 
@@ -268,6 +271,9 @@ export class ResultsPanel {
         this.post({ type: 'status', message: null, busy: false });
         return;
       }
+      case 'review':
+        await vscode.commands.executeCommand(REVIEW_FOLDER_COMMAND, vscode.Uri.file(this.dir), message.rows);
+        return;
       case 'saveBands':
         if (this.calibration) await saveSuggestedBands(this.calibration, message.run, this.dir);
         return;

@@ -1,0 +1,67 @@
+import { existsSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { outputLog } from '../outputLog';
+import type { PlayerHost } from '../playerPanel';
+import { errorMessage } from '../requestErrors';
+import { chooseResultsDir, resultsDirFromUri } from '../results/resultsCommands';
+import { resultsDirOf } from '../results/resultsDir';
+import { ResultRowsIndex } from '../results/resultRows';
+import { ReviewPanel } from './reviewPanel';
+import { reviewEntries } from './reviewOrder';
+
+export const REVIEW_FOLDER_COMMAND = 'cosmosCritic.reviewFolder';
+
+/** The order the results browser shows: its rows' videos and result files (relative to the results folder). */
+export interface ReviewOrderArg {
+  video: string;
+  resultFile: string | null;
+}
+
+const isResultsDir = (dir: string) => {
+  try {
+    return statSync(path.join(dir, 'results')).isDirectory() || existsSync(path.join(dir, 'summary.jsonl'));
+  } catch {
+    return existsSync(path.join(dir, 'summary.jsonl'));
+  }
+};
+
+function isOrder(value: unknown): value is ReviewOrderArg[] {
+  return Array.isArray(value) && value.every((r) => typeof r === 'object' && r !== null && typeof (r as ReviewOrderArg).video === 'string' && ((r as ReviewOrderArg).resultFile === null || typeof (r as ReviewOrderArg).resultFile === 'string'));
+}
+
+/**
+ * Review Folder: on a results folder, its videos; on any other folder (Explorer), the videos under it that the
+ * workspace's results folder has results for; from the results browser, its rows in its order.
+ */
+async function reviewFolder(host: PlayerHost, clicked: unknown, order: unknown): Promise<void> {
+  let dir = resultsDirFromUri(clicked);
+  let under: string | undefined;
+  if (dir && !isResultsDir(dir)) {
+    under = dir;
+    dir = resultsDirOf(vscode.workspace.getWorkspaceFolder(vscode.Uri.file(under)), host.storageUri);
+  }
+  dir ??= await chooseResultsDir(host.storageUri, 'Review Folder');
+  if (!dir) return;
+  const rows = await new ResultRowsIndex(dir).refresh();
+  const ordered = isOrder(order);
+  const byKey = new Map(rows.map((r) => [`${r.video}\u0000${r.result_file ?? ''}`, r]));
+  // Only rows of the folder count: the order names them, it cannot add files.
+  const chosen = ordered ? order.flatMap((o) => byKey.get(`${o.video}\u0000${o.resultFile ?? ''}`) ?? []) : rows;
+  const entries = reviewEntries(chosen, (file) => ResultRowsIndex.resolve(dir, file), { under, ordered });
+  outputLog().info(`review: ${entries.length} videos of ${dir}${under ? ` under ${under}` : ''}`);
+  await ReviewPanel.open(host, dir, entries);
+}
+
+export function registerReviewCommands(host: PlayerHost): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand(REVIEW_FOLDER_COMMAND, async (clicked?: unknown, order?: unknown) => {
+      try {
+        await reviewFolder(host, clicked, order);
+      } catch (error) {
+        outputLog().error(errorMessage(error));
+        void vscode.window.showErrorMessage(errorMessage(error));
+      }
+    }),
+  ];
+}
