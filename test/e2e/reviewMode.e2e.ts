@@ -4,7 +4,7 @@
 // the review wrote gives the expected counts. The critiques come from the recorded Cosmos Reason output on a loopback
 // OpenAI-compatible server, written by the CLI into the workspace's results folder before the workbench starts.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,7 +41,11 @@ function shippedPrompt(name: string): PromptText {
   return { system: prompt.system, user: prompt.user };
 }
 
-const cli = (args: string[]) => execFileSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
+/** The CLI in a child process, awaited: the recorded critic server answers it from this process's event loop. */
+const cli = (args: string[]): Promise<string> =>
+  new Promise((resolve, reject) =>
+    execFile(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout))),
+  );
 
 describe('review mode: label a batch of critiques from the keyboard', () => {
   let critic: RecordedCriticServer | undefined;
@@ -65,7 +69,7 @@ describe('review mode: label a batch of critiques from the keyboard', () => {
       labelsFile = join(results, 'labels.jsonl');
       for (const [name, key] of Object.entries(CLIPS)) {
         copyFileSync(videoPath(key), join(workspace, name));
-        cli(['critique', join(workspace, name), '--endpoint', critic.baseUrl, '--model-name', MODEL_NAME, '--out', results]);
+        await cli(['critique', join(workspace, name), '--endpoint', critic.baseUrl, '--model-name', MODEL_NAME, '--out', results]);
       }
       wb = await startWorkbench({
         name: 'review-mode',
@@ -189,7 +193,7 @@ describe('review mode: label a batch of critiques from the keyboard', () => {
     await waitForVideo(frame, 0);
     assert.equal(await frame.locator('#review-label-bad').getAttribute('aria-pressed'), 'true');
 
-    const report = JSON.parse(cli(['eval', results, '--labels', labelsFile, '--bootstrap', '50'])) as EvalReport;
+    const report = JSON.parse(await cli(['eval', results, '--labels', labelsFile, '--bootstrap', '50'])) as EvalReport;
     assert.deepEqual(report.labels_without_result, []);
     const run = report.runs[0]!;
     assert.equal(run.n, 5);
