@@ -9,6 +9,7 @@ import { FIXTURE_DIR, ensureVideoFixtures, videoPath } from '../fixtures/videos'
 import { batchBench } from './batchBench';
 import { engineBench } from './engineBench';
 import { evalBench } from './evalBench';
+import { lowMemoryBench } from './lowMemoryBench';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const tools = locateFfmpeg();
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
     },
     sampling_10min_memory: { ...memory, target_peak_rss_mb: 300 },
     local_engine: await engineBench(Math.max(3, Math.min(RUNS, 5))),
+    low_memory_long_clip: await lowMemoryBench(clip),
     batch: await batchBench(),
     eval_100k: await evalBench(),
   };
