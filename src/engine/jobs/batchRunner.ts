@@ -3,7 +3,7 @@ import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { PromptFile } from '../../promptfile/promptFile';
 import type { CriticResult } from '../../shared/result';
-import { evaluateWith, type Backend } from '../evaluate/backend';
+import { evaluateOn, type Backend, type JobBackend } from '../evaluate/backend';
 import { prepareVideo } from '../evaluate/evaluateVideo';
 import { bandWith, type Bands } from '../eval/bands';
 import { writeFileAtomic } from '../store/atomicWrite';
@@ -20,7 +20,7 @@ export interface BatchProgress {
 }
 
 export interface BatchOptions {
-  backend: Backend;
+  backend: JobBackend;
   outDir: string;
   /** Folder that result file names are relative to; ignored unless it holds every video. Default: their common folder. */
   videosRoot?: string;
@@ -60,7 +60,8 @@ interface Job {
   prepared?: Promise<unknown>;
 }
 
-function modelLabel(backend: Backend): { model: string; device: string } {
+function modelLabel(backend: JobBackend): { model: string; device: string } {
+  if (backend.kind === 'workers') return { model: modelLabelOf({ backend: 'onnx', id: backend.pool.modelId, device: '', precision: backend.pool.precision }), device: backend.pool.devices.join(', ') };
   return backend.kind === 'onnx'
     ? { model: modelLabelOf({ backend: 'onnx', id: backend.engine.model.config.id, device: '', precision: backend.engine.model.folder.precision }), device: backend.engine.model.device }
     : { model: backend.remote.modelName, device: backend.remote.pool.endpoints.join(', ') };
@@ -104,7 +105,7 @@ export async function runBatch(videos: string[], prompts: PromptFile[], options:
     status: 'running',
     started_at: new Date(started).toISOString(),
     ended_at: null,
-    backend: backend.kind,
+    backend: backend.kind === 'workers' ? 'onnx' : backend.kind,
     model,
     device,
     prompts: prompts.map((p) => ({ id: p.id, version: p.version, sha256: p.sha256, path: p.path, mode: p.mode })),
@@ -167,7 +168,7 @@ export async function runBatch(videos: string[], prompts: PromptFile[], options:
       report();
       try {
         await job.prepared;
-        const result = await evaluateWith(backend, job.video, job.prompt, { signal });
+        const result = await evaluateOn(backend, job.video, job.prompt, { signal });
         await writeFileAtomic(job.resultFile, JSON.stringify(result, null, 2) + '\n');
         await rm(job.failedFile, { force: true });
         evaluated++;
