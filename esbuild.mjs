@@ -24,6 +24,8 @@ const builds = [
   { ...node, entryPoints: { server: 'src/server/server.ts' }, outdir: 'dist' },
   // Worker thread of the frame resizer: loaded by the CLI and server bundles from beside them.
   { ...node, entryPoints: { resizeWorker: 'src/engine/media/resizeWorker.ts' }, outdir: 'dist' },
+  // Engine worker processes (batch --workers / --devices): forked by the CLI bundle from beside it.
+  { ...node, entryPoints: { engineWorker: 'src/engine/jobs/engineWorker.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'src/cli/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' }, define: { PACKAGE_VERSION: JSON.stringify(version) } },
   {
     bundle: true,

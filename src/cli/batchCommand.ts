@@ -10,6 +10,7 @@ import type { CliIo } from './cliIo';
 import { ENGINE_FLAGS_HELP, ENGINE_FLAG_SPECS, backendFrom } from './engineFlags';
 import { LIMITS } from '../shared/limits';
 import { numberFlag } from './numberFlag';
+import { WORKER_FLAGS_HELP, WORKER_FLAG_SPECS, workerBackendFrom } from './workerFlags';
 import { UsageError } from './usageError';
 
 export const BATCH_HELP = `cosmos-critic batch <dir|glob…> --out DIR [options]
@@ -29,6 +30,7 @@ Options:
   --bands FILE           band cut-offs from "cosmos-critic eval --write-bands" for the summary (default 0.7 / 0.3)
   --sort-into DIR        place the videos into DIR/good, DIR/uncertain, DIR/bad by band (per prompt when several)
   --sort-mode link|copy  how --sort-into places them (default link: symbolic links to the originals)
+${WORKER_FLAGS_HELP}
 ${ENGINE_FLAGS_HELP}`;
 
 function formatEta(s: number | null): string {
@@ -50,6 +52,7 @@ export async function batchCommand(args: string[], io: CliIo): Promise<number> {
     allowPositionals: true,
     options: {
       ...ENGINE_FLAG_SPECS,
+      ...WORKER_FLAG_SPECS,
       out: { type: 'string' },
       prompt: { type: 'string', multiple: true },
       concurrency: { type: 'string' },
@@ -72,7 +75,7 @@ export async function batchCommand(args: string[], io: CliIo): Promise<number> {
   const prompts = (values.prompt ?? ['reward']).map(loadPrompt);
   const videos = await findVideos(positionals, { include: values.include, exclude: values.exclude });
   if (videos.length === 0) throw new UsageError(`no videos found in ${positionals.join(', ')}`);
-  const backend = await backendFrom(values, io);
+  const backend = (await workerBackendFrom(values, io)) ?? (await backendFrom(values, io));
   const rows: SummaryRow[] = [];
   const manifest = await runBatch(videos, prompts, {
     backend,
@@ -88,7 +91,7 @@ export async function batchCommand(args: string[], io: CliIo): Promise<number> {
       if (row.status === 'failed') io.reportError(new Error(row.error ?? 'failed'));
       else if (!io.stdoutIsTTY) io.stdout(`${row.status} ${row.score === null ? '-' : row.score.toFixed(4)} ${row.prompt_id} ${row.video}\n`);
     },
-  });
+  }).finally(() => (backend.kind === 'workers' ? backend.pool.close() : undefined));
   io.progress('');
   const c = manifest.counts;
   io.stdout(`${manifest.status}: ${c.done} done, ${c.skipped} already there, ${c.failed} failed of ${c.total} → ${values.out} (run ${manifest.id})\n`);

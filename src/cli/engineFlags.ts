@@ -32,6 +32,7 @@ export const ENGINE_FLAG_SPECS = {
   precision: { type: 'string' },
   device: { type: 'string' },
   'cuda-device': { type: 'string' },
+  'low-memory': { type: 'boolean' },
   'cache-dir': { type: 'string' },
   'ffmpeg-path': { type: 'string' },
 } as const;
@@ -53,23 +54,25 @@ export const ENGINE_FLAGS_HELP = `  --model DIR            converted model folde
   --precision P          fp32 (default), fp16 or q4 graph variants
   --device D             auto (default: CUDA where it loads, else CPU), cuda or cpu
   --cuda-device N        CUDA device id (default 0)
+  --low-memory           the smallest variant in the model folder (unless --precision names one), the vision encoder
+                         one temporal group at a time and the prefill in 512-token chunks: same results, lower peak
   --cache-dir DIR        vision-feature and result cache (default ~/.cache/cosmos-critic)
   --ffmpeg-path DIR      folder holding ffmpeg and ffprobe (or set COSMOS_CRITIC_FFMPEG)`;
 
-type Values = Partial<Record<Exclude<keyof typeof ENGINE_FLAG_SPECS, 'endpoint'>, string>> & { endpoint?: string[] };
+type Values = Partial<Record<Exclude<keyof typeof ENGINE_FLAG_SPECS, 'endpoint' | 'low-memory'>, string>> & { endpoint?: string[]; 'low-memory'?: boolean };
 
 export async function engineFrom(values: Values, io: CliIo): Promise<LocalEngine> {
   const modelDir = values.model ?? io.env.COSMOS_CRITIC_MODEL;
   if (!modelDir) throw new UsageError('no model: pass --model DIR (a converted Cosmos Reason folder) or set COSMOS_CRITIC_MODEL');
-  const precision = (values.precision ?? 'fp32') as Precision;
-  if (!PRECISIONS.includes(precision)) throw new UsageError(`--precision must be one of ${PRECISIONS.join(', ')}`);
+  const precision = values.precision as Precision | undefined;
+  if (precision !== undefined && !PRECISIONS.includes(precision)) throw new UsageError(`--precision must be one of ${PRECISIONS.join(', ')}`);
   const device = (values.device ?? io.env.COSMOS_CRITIC_DEVICE ?? 'auto') as DeviceSetting;
   if (!['auto', 'cuda', 'cpu'].includes(device)) throw new UsageError('--device must be auto, cuda or cpu');
   const cudaDeviceId = numberFlag('cuda-device', values['cuda-device'], LIMITS.cudaDevice) ?? 0;
   const tools = locateFfmpeg(values['ffmpeg-path'] ?? io.env.COSMOS_CRITIC_FFMPEG);
   const timeRule = values['time-rule'] as TimeRule | undefined;
   if (timeRule !== undefined && !TIME_RULES.includes(timeRule)) throw new UsageError(`--time-rule must be ${TIME_RULES.join(' or ')}, not ${timeRule}`);
-  const model = await LocalModel.load(modelDir, { precision, device, cudaDeviceId, timeRule });
+  const model = await LocalModel.load(modelDir, { precision, device, cudaDeviceId, timeRule, lowMemory: values['low-memory'] ?? false });
   return localEngine(model, tools, new CacheStore(values['cache-dir'] ?? defaultCacheDir(io.env)));
 }
 

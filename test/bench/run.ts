@@ -11,6 +11,7 @@ import { batchBench } from './batchBench';
 import { engineBench } from './engineBench';
 import { evalBench } from './evalBench';
 import { promptValidateBench } from './promptValidateBench';
+import { lowMemoryBench } from './lowMemoryBench';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const tools = locateFfmpeg();
@@ -107,6 +108,7 @@ async function main(): Promise<void> {
     },
     sampling_10min_memory: { ...memory, target_peak_rss_mb: 300 },
     local_engine: await engineBench(Math.max(3, Math.min(RUNS, 5))),
+    low_memory_long_clip: await lowMemoryBench(clip),
     batch: await batchBench(),
     eval_100k: await evalBench(),
     prompt_validation: promptValidateBench(Math.max(3, Math.min(RUNS, 5))),

@@ -69,7 +69,7 @@ describe('review mode: label a batch of critiques from the keyboard', () => {
       labelsFile = join(results, 'labels.jsonl');
       for (const [name, key] of Object.entries(CLIPS)) {
         copyFileSync(videoPath(key), join(workspace, name));
-        await cli(['critique', join(workspace, name), '--endpoint', critic.baseUrl, '--model-name', MODEL_NAME, '--out', results]);
+        await cli(['critique', join(workspace, name), '--endpoint', critic.baseUrl, '--model-name', MODEL_NAME, '--out', join(results, 'results')]);
       }
       wb = await startWorkbench({
         name: 'review-mode',

@@ -178,7 +178,9 @@ describe('model folder errors name the file', () => {
   });
 
   it('a precision variant that is not there, naming the ones that are', async () => {
-    await assert.rejects(LocalModel.load(modelDir, { device: 'cpu', precision: 'q4' }), /_q4\.onnx is missing \(precision q4\)\. This folder has the fp32, fp16 variants/);
+    const dir = copyModel();
+    for (const graph of ['vision_encoder', 'embed_tokens', 'decoder_model_merged']) rmSync(join(dir, 'onnx', `${graph}_q4.onnx`));
+    await assert.rejects(LocalModel.load(dir, { device: 'cpu', precision: 'q4' }), /_q4\.onnx is missing \(precision q4\)\. This folder has the fp32, fp16 variants/);
   });
 
   it('config.json that does not match the graphs', async () => {

@@ -55,16 +55,19 @@ after(async () => {
 });
 
 describe('tiny model layout', () => {
-  it('writes the converted-model files, with fp16 variants', () => {
+  it('writes the converted-model files, with fp16 and q4 variants', () => {
     assert.deepEqual(listFiles(info.dir), [
       'config.json',
       'generation_config.json',
       'onnx/decoder_model_merged.onnx',
       'onnx/decoder_model_merged_fp16.onnx',
+      'onnx/decoder_model_merged_q4.onnx',
       'onnx/embed_tokens.onnx',
       'onnx/embed_tokens_fp16.onnx',
+      'onnx/embed_tokens_q4.onnx',
       'onnx/vision_encoder.onnx',
       'onnx/vision_encoder_fp16.onnx',
+      'onnx/vision_encoder_q4.onnx',
       'preprocessor_config.json',
       'tiny-model.json',
       'tokenizer.json',
@@ -96,8 +99,8 @@ describe('tiny model layout', () => {
     assert.equal(preprocessor.merge_size, 2);
   });
 
-  for (const precision of ['onnx', 'onnxFp16'] as const) {
-    it(`loads every ${precision === 'onnx' ? 'float32' : 'fp16'} graph with the contract's input and output names`, async () => {
+  for (const precision of ['onnx', 'onnxFp16', 'onnxQ4'] as const) {
+    it(`loads every ${precision === 'onnx' ? 'float32' : precision === 'onnxFp16' ? 'fp16' : 'q4'} graph with the contract's input and output names`, async () => {
       const graphs = info.files[precision];
       const expected = {
         visionEncoder: VISION_IO,

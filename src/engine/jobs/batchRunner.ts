@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { PromptFile } from '../../promptfile/promptFile';
 import type { CriticResult } from '../../shared/result';
-import { evaluateWith, type Backend } from '../evaluate/backend';
+import { evaluateOn, type Backend, type JobBackend } from '../evaluate/backend';
 import { prepareVideo } from '../evaluate/evaluateVideo';
 import { bandWith, type Bands } from '../eval/bands';
 import { LIMITS } from '../../shared/limits';
@@ -23,7 +23,7 @@ export interface BatchProgress {
 }
 
 export interface BatchOptions {
-  backend: Backend;
+  backend: JobBackend;
   outDir: string;
   /** Folder that result file names are relative to; ignored unless it holds every video. Default: their common folder. */
   videosRoot?: string;
@@ -69,7 +69,8 @@ interface Job {
   prepared?: Promise<unknown>;
 }
 
-function modelLabel(backend: Backend): { model: string; device: string } {
+function modelLabel(backend: JobBackend): { model: string; device: string } {
+  if (backend.kind === 'workers') return { model: modelLabelOf({ backend: 'onnx', id: backend.pool.modelId, device: '', precision: backend.pool.precision }), device: backend.pool.devices.join(', ') };
   return backend.kind === 'onnx'
     ? { model: modelLabelOf({ backend: 'onnx', id: backend.engine.model.config.id, device: '', precision: backend.engine.model.folder.precision }), device: backend.engine.model.device }
     : { model: backend.remote.modelName, device: backend.remote.pool.endpoints.join(', ') };
@@ -137,7 +138,7 @@ export async function runBatch(videos: string[], prompts: PromptFile[], options:
     status: 'running',
     started_at: new Date(started).toISOString(),
     ended_at: null,
-    backend: backend.kind,
+    backend: backend.kind === 'workers' ? 'onnx' : backend.kind,
     model,
     device,
     prompts: prompts.map((p) => ({ id: p.id, version: p.version, sha256: p.sha256, path: p.path, mode: p.mode })),
@@ -216,7 +217,7 @@ export async function runBatch(videos: string[], prompts: PromptFile[], options:
       let result: CriticResult;
       try {
         await job.prepared;
-        result = await evaluateWith(backend, job.video, job.prompt, { signal: stop.signal });
+        result = await evaluateOn(backend, job.video, job.prompt, { signal: stop.signal });
       } catch (err) {
         if (stop.signal.aborted) return;
         // The run's own output cannot be written (the cache shares the disk, say): no other video would fare better.

@@ -41,16 +41,18 @@ export function startFfmpeg(job: FfmpegJob): RunningFfmpeg {
     .inputOptions(['-nostdin', '-hide_banner', '-v', 'error', ...(job.inputOptions ?? [])])
     .outputOptions(job.outputOptions)
     .format(job.format);
+  const output = new PassThrough({ highWaterMark: job.bufferBytes ?? 1 << 20 });
+  let outputEnded = false;
+  output.once('end', () => (outputEnded = true));
   const done = new Promise<void>((resolve, reject) => {
     command.on('end', () => resolve());
     command.on('error', (err: Error, _stdout: string | null, stderr: string | null) => {
-      // fluent-ffmpeg gives ffmpeg 20 ms between the end of its output and its exit before calling it an error;
-      // on a busy machine a clean exit takes longer. The output was read to its end, so the run is complete.
-      if (killed || err.message === 'Output stream closed') resolve();
+      // fluent-ffmpeg reports "Output stream closed" when ffmpeg has not exited 20 ms after closing its output, which
+      // happens on a loaded machine; once every byte of that output was read, the work is done.
+      if (killed || (outputEnded && err.message === 'Output stream closed')) resolve();
       else reject(new FfmpegFailedError(lastMeaningfulLine(stderr, err.message)));
     });
   });
-  const output = new PassThrough({ highWaterMark: job.bufferBytes ?? 1 << 20 });
   command.pipe(output, { end: true });
   return {
     output,

@@ -3,16 +3,43 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { chooseExecutionProvider, type DeviceSetting } from './executionProvider';
-import { ModelFolderError, openModelFolder, type ModelConfig, type ModelFolder, type Precision } from './modelFolder';
+import { ModelFolderError, openModelFolder, smallestPrecision, type ModelConfig, type ModelFolder, type Precision } from './modelFolder';
 import { TextTokenizer } from './textTokenizer';
 import type { TimeRule } from './mropePositions';
 
 export interface LoadOptions {
   /** Overrides the model folder's M-RoPE time rule (CLI --time-rule, setting cosmosCritic.timeRule). */
   timeRule?: TimeRule;
+  /** The graph variant; unset: fp32, or with `lowMemory` the smallest variant in the folder. */
   precision?: Precision;
   device?: DeviceSetting;
   cudaDeviceId?: number;
+  /** Bound peak memory: the smallest variant, the vision encoder per few temporal groups, the prefill in chunks. */
+  lowMemory?: boolean | Partial<Chunking>;
+}
+
+/** How big the pieces of a low-memory run are; the results equal those of one call. */
+export interface Chunking {
+  /** Temporal groups (two frames each) per vision-encoder call. */
+  visionGroups: number;
+  /** Prompt tokens per decoder call during the prefill. */
+  prefillTokens: number;
+}
+
+/**
+ * One temporal group per vision call bounds the encoder's full-attention blocks to one group's patches; 512-token
+ * prefill chunks bound the [heads, chunk, past + chunk] scores and the chunk's [chunk, vocab] logits (for the 7B, the
+ * logits of a 5,000-token prompt alone are 3 GB in float32; of a 512-token chunk, 0.3 GB).
+ */
+export const LOW_MEMORY_CHUNKING: Chunking = { visionGroups: 1, prefillTokens: 512 };
+
+export function chunkingOf(lowMemory: LoadOptions['lowMemory']): Chunking | undefined {
+  if (!lowMemory) return undefined;
+  const chunking = { ...LOW_MEMORY_CHUNKING, ...(lowMemory === true ? {} : lowMemory) };
+  for (const [key, value] of Object.entries(chunking)) {
+    if (!Number.isInteger(value) || value < 1) throw new RangeError(`low-memory ${key} must be a whole number ≥ 1, not ${value}`);
+  }
+  return chunking;
 }
 
 /** How often each expensive stage ran: tests and benchmarks count work, not time. */
@@ -68,6 +95,8 @@ export class LocalModel {
     private readonly vision: ort.InferenceSession,
     private readonly embed: ort.InferenceSession,
     private readonly decoder: ort.InferenceSession,
+    /** Set in low-memory mode: the vision encoder and the prefill run in pieces. */
+    readonly chunking?: Chunking,
   ) {}
 
   get config(): ModelConfig {
@@ -75,7 +104,8 @@ export class LocalModel {
   }
 
   static async load(dir: string, options: LoadOptions = {}): Promise<LocalModel> {
-    const folder = openModelFolder(dir, options.precision ?? 'fp32');
+    const chunking = chunkingOf(options.lowMemory);
+    const folder = openModelFolder(dir, options.precision ?? (chunking ? smallestPrecision(dir) : 'fp32'));
     const tokenizer = new TextTokenizer(folder.tokenizerJson, folder.tokenizerConfig, `${folder.dir}/tokenizer_config.json`);
     const open = async (create: () => Promise<ort.InferenceSession>, path: string) => {
       try {
@@ -96,11 +126,30 @@ export class LocalModel {
     checkIo(vision, 'vision_encoder', folder.graphs.vision_encoder, folder.config);
     checkIo(embed, 'embed_tokens', folder.graphs.embed_tokens, folder.config);
     checkIo(decoder, 'decoder_model_merged', folder.graphs.decoder_model_merged, folder.config);
-    return new LocalModel(folder, tokenizer, factory.device, fingerprintOf(folder), options.timeRule ?? folder.config.timeRule, vision, embed, decoder);
+    return new LocalModel(folder, tokenizer, factory.device, fingerprintOf(folder), options.timeRule ?? folder.config.timeRule, vision, embed, decoder, chunking);
   }
 
-  /** Vision features for one video: [tokens, hidden] flattened. */
+  /**
+   * Vision features for one video: [tokens, hidden] flattened. In low-memory mode the encoder sees a few temporal
+   * groups per call: the patch rows are in temporal-group order and the graph's attention never crosses a group, so
+   * the concatenated outputs are the one-call result.
+   */
   async encodeVideo(pixelValues: Float32Array, rows: number, rowLength: number, grid: [number, number, number]): Promise<Float32Array> {
+    const groups = this.chunking?.visionGroups ?? Infinity;
+    if (grid[0] <= groups) return this.encodeGroups(pixelValues, rows, rowLength, grid);
+    const rowsPerGroup = grid[1] * grid[2];
+    if (rowsPerGroup * grid[0] !== rows) throw new ModelFolderError(`the vision grid ${grid.join('x')} does not hold ${rows} patch rows`);
+    const featuresPerGroup = (rowsPerGroup / this.config.spatialMergeSize ** 2) * this.config.hiddenSize;
+    const features = new Float32Array(grid[0] * featuresPerGroup);
+    for (let t = 0; t < grid[0]; t += groups) {
+      const n = Math.min(groups, grid[0] - t);
+      const part = await this.encodeGroups(pixelValues.subarray(t * rowsPerGroup * rowLength, (t + n) * rowsPerGroup * rowLength), n * rowsPerGroup, rowLength, [n, grid[1], grid[2]]);
+      features.set(part, t * featuresPerGroup);
+    }
+    return features;
+  }
+
+  private async encodeGroups(pixelValues: Float32Array, rows: number, rowLength: number, grid: [number, number, number]): Promise<Float32Array> {
     this.stats.visionRuns++;
     const out = await this.vision.run({
       pixel_values: new ort.Tensor('float32', pixelValues, [rows, rowLength]),
@@ -134,6 +183,21 @@ export class LocalModel {
    * extended cache. The input cache is not modified, so several continuations can start from one prefill.
    */
   async forward(embeds: Float32Array, seq: number, positionIds: BigInt64Array, cache: KvCache): Promise<{ lastLogits: Float32Array; cache: KvCache }> {
+    const chunk = this.chunking?.prefillTokens ?? Infinity;
+    if (seq <= chunk) return this.forwardOnce(embeds, seq, positionIds, cache);
+    // Chunked prefill: each piece attends to the cache of the pieces before it, so the last logits are the same.
+    const hidden = this.config.hiddenSize;
+    let step: { lastLogits: Float32Array; cache: KvCache } = { lastLogits: new Float32Array(0), cache };
+    for (let start = 0; start < seq; start += chunk) {
+      const end = Math.min(seq, start + chunk);
+      const ids = new BigInt64Array(3 * (end - start));
+      for (let plane = 0; plane < 3; plane++) ids.set(positionIds.subarray(plane * seq + start, plane * seq + end), plane * (end - start));
+      step = await this.forwardOnce(embeds.subarray(start * hidden, end * hidden), end - start, ids, step.cache);
+    }
+    return step;
+  }
+
+  private async forwardOnce(embeds: Float32Array, seq: number, positionIds: BigInt64Array, cache: KvCache): Promise<{ lastLogits: Float32Array; cache: KvCache }> {
     this.stats.decoderRuns++;
     const total = cache.length + seq;
     const feeds: Record<string, ort.Tensor> = {

@@ -116,6 +116,15 @@ export function readProcessorPixels(dir: string, preprocessor: Record<string, un
   return undefined;
 }
 
+/** Smallest first: what `--low-memory` takes when no precision is named. */
+export const PRECISIONS_BY_SIZE: readonly Precision[] = ['q4', 'fp16', 'fp32'];
+
+/** The smallest variant whose three graphs are all in the folder (fp32 when none is complete, so the error names it). */
+export function smallestPrecision(inputDir: string): Precision {
+  const dir = resolve(inputDir);
+  return PRECISIONS_BY_SIZE.find((p) => GRAPHS.every((g) => existsSync(graphPath(dir, g, p)))) ?? 'fp32';
+}
+
 export function graphPath(dir: string, graph: GraphName, precision: Precision): string {
   return join(dir, 'onnx', `${graph}${SUFFIX[precision]}.onnx`);
 }
