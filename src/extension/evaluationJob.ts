@@ -26,7 +26,9 @@ export function resultSummary(result: CriticResult): string {
   } else if (result.critic) {
     const trials = result.critic.trials;
     const noes = trials.filter((t) => t.answer === 'No').length;
-    verdict = `critic score ${result.critic.score.toFixed(3)} (${noes}/${trials.length} trials answer "No"), ` +
+    verdict = (result.critic.score === null
+      ? `unparsed: none of the ${trials.length} trial${trials.length === 1 ? '' : 's'} gave a readable answer, so there is no verdict, `
+      : `critic score ${result.critic.score.toFixed(3)} (${noes}/${trials.length} trials answer "No"), `) +
       `${result.violations.length} violation${result.violations.length === 1 ? '' : 's'}`;
   } else {
     verdict = 'no verdict';
