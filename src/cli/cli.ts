@@ -13,6 +13,7 @@ import { SCORE_HELP, scoreCommand } from './scoreCommand';
 import { SERVE_HELP, serveCommand } from './serveCommand';
 import { redactSecrets } from '../shared/redactSecrets';
 import { UsageError } from './usageError';
+import { lineSafeWriters, parseArgsUsage } from './terminalLines';
 
 declare const PACKAGE_VERSION: string | undefined;
 
@@ -76,8 +77,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
     return await entry.run(rest, io);
   } catch (err) {
-    const usage = err instanceof UsageError || (err as NodeJS.ErrnoException)?.code?.startsWith('ERR_PARSE_ARGS');
-    io.reportError(usage ? new UsageError(`${(err as Error).message}. Run "cosmos-critic ${command} --help"`) : err);
+    const parseArgs = parseArgsUsage(err);
+    const usage = err instanceof UsageError || parseArgs !== undefined;
+    io.reportError(usage ? new UsageError(`${parseArgs ?? (err as Error).message}. Run "cosmos-critic ${command} --help"`) : err);
     return usage ? 2 : 1;
   }
 }
@@ -97,18 +99,18 @@ function processIo(): CliIo {
     controller.abort();
     process.exitCode = 129;
   });
+  const lines = lineSafeWriters({ stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text), stderrIsTTY: Boolean(process.stderr.isTTY) });
+  process.once('exit', lines.finish);
   return {
-    stdout: (text) => process.stdout.write(text),
+    stdout: lines.stdout,
     stdoutIsTTY: Boolean(process.stdout.isTTY),
-    log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
-    progress: (line) => {
-      if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K${line}`);
-    },
+    log: (line) => lines.stderr(`${new Date().toISOString()} ${line}\n`),
+    progress: lines.progress,
     env: process.env,
     signal: controller.signal,
     reportError(err, file) {
-      process.stderr.write(`cosmos-critic: ${errorLine(err, file)}\n`);
-      if (process.env.COSMOS_CRITIC_DEBUG && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
+      lines.stderr(`cosmos-critic: ${errorLine(err, file)}\n`);
+      if (process.env.COSMOS_CRITIC_DEBUG && err instanceof Error && err.stack) lines.stderr(err.stack + '\n');
     },
   };
 }

@@ -21,7 +21,7 @@ A file holds one answer, or several trials of the same video as:
   - a JSON object with a "trials", "responses" or "outputs" array of strings;
   - plain text with the trials separated by a line of --- or ===== (a label between is allowed,
     as in "===== trial 2 =====").
-The critic score is the share of parsed trials answering "No" (0 when none parse).
+The critic score is the share of parsed trials answering "No"; null when none parse (no verdict).
 
 Options:
   --frame-times T0,T1,…  times in seconds of the frames the model saw, so that "frame 8" in an

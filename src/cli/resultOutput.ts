@@ -32,8 +32,12 @@ export function critiqueAsText(result: CriticResult): string {
   const answers = critic.trials.map((t, i) => `trial ${i + 1}: ${t.answer ?? 'unparsed'} (${t.parse})`).join(', ');
   const p = result.plausibility;
   const scoreLine = p
-    ? `plausibility ${p.raw_mean.toFixed(2)} of 5 → score ${p.score.toFixed(3)} — ${p.raw.map((r, i) => `trial ${i + 1}: ${r ?? 'unparsed'}`).join(', ')}`
-    : `critic score ${critic.score.toFixed(3)} (fraction of trials answering "No" anomaly) — ${answers}`;
+    ? p.raw_mean === null || p.score === null
+      ? `unparsed: no trial gave a 1–5 score, so there is no verdict — ${p.raw.map((r, i) => `trial ${i + 1}: ${r ?? 'unparsed'}`).join(', ')}`
+      : `plausibility ${p.raw_mean.toFixed(2)} of 5 → score ${p.score.toFixed(3)} — ${p.raw.map((r, i) => `trial ${i + 1}: ${r ?? 'unparsed'}`).join(', ')}`
+    : critic.score === null
+      ? `unparsed: no trial's answer could be read, so there is no verdict — ${answers}`
+      : `critic score ${critic.score.toFixed(3)} (fraction of trials answering "No" anomaly) — ${answers}`;
   return [
     `${result.video.path}`,
     scoreLine,
@@ -46,7 +50,7 @@ export function critiqueAsMarkdown(result: CriticResult): string {
   const lines = [
     `# Critique of \`${basename(result.video.path)}\``,
     '',
-    `**Critic score:** ${critic.score.toFixed(3)} over ${critic.trials.length} trial${critic.trials.length === 1 ? '' : 's'} · prompt \`${result.prompt.id}\` v${result.prompt.version} · model \`${result.model.id}\` on ${result.model.device}`,
+    `**Critic score:** ${critic.score === null ? 'none (unparsed: no trial\'s answer could be read)' : critic.score.toFixed(3)} over ${critic.trials.length} trial${critic.trials.length === 1 ? '' : 's'} · prompt \`${result.prompt.id}\` v${result.prompt.version} · model \`${result.model.id}\` on ${result.model.device}`,
     '',
     '## Violations',
     '',

@@ -7,13 +7,14 @@ import type { CriticClient } from './criticClient';
 import { outputLog } from './outputLog';
 import { PlayerPanel, thumbnailFolder, type PlayerHost } from './playerPanel';
 import type { PromptChoice } from './promptChoice';
-import { errorMessage, isCancellation, isFfmpegProblem, isModelProblem, requestFailure } from './requestErrors';
+import type { CodedError } from '../shared/errorCodes';
+import { codedRequestFailure, errorMessage, isCancellation, settingFix } from './requestErrors';
 import { resultsFolder, writeResultFile } from './resultFile';
 
 export interface JobHost extends PlayerHost {
   critic: CriticClient;
   /** Called after a job that gave a result (null) or failed (its error), so the status bar can follow the model. */
-  afterJob(error: string | null): void;
+  afterJob(error: CodedError | null): void;
 }
 
 const TIMING_ORDER: (keyof TimingMs)[] = ['probe', 'decode', 'vision', 'prefill', 'generate', 'total'];
@@ -26,7 +27,9 @@ export function resultSummary(result: CriticResult): string {
   } else if (result.critic) {
     const trials = result.critic.trials;
     const noes = trials.filter((t) => t.answer === 'No').length;
-    verdict = `critic score ${result.critic.score.toFixed(3)} (${noes}/${trials.length} trials answer "No"), ` +
+    verdict = (result.critic.score === null
+      ? `unparsed: none of the ${trials.length} trial${trials.length === 1 ? '' : 's'} gave a readable answer, so there is no verdict, `
+      : `critic score ${result.critic.score.toFixed(3)} (${noes}/${trials.length} trials answer "No"), `) +
       `${result.violations.length} violation${result.violations.length === 1 ? '' : 's'}`;
   } else {
     verdict = 'no verdict';
@@ -37,14 +40,8 @@ export function resultSummary(result: CriticResult): string {
   return `${verdict}; ${result.model.id} on ${result.model.device}; ${timings}${rate}${cached}`;
 }
 
-function settingFor(message: string): { label: string; setting: string } | undefined {
-  if (isFfmpegProblem(message)) return { label: 'Set ffmpeg Path', setting: 'cosmosCritic.ffmpegPath' };
-  if (isModelProblem(message)) return { label: 'Set Model Folder', setting: 'cosmosCritic.modelPath' };
-  return undefined;
-}
-
-async function showJobError(message: string): Promise<void> {
-  const fix = settingFor(message);
+async function showJobError({ code, message }: CodedError): Promise<void> {
+  const fix = settingFix(code);
   const choice = await vscode.window.showErrorMessage(message, ...(fix ? [fix.label] : []), 'Show Log');
   if (choice === 'Show Log') outputLog().show(true);
   else if (fix && choice === fix.label) await vscode.commands.executeCommand('workbench.action.openSettings', fix.setting);
@@ -87,7 +84,7 @@ async function openPanel(host: JobHost, video: vscode.Uri, column: vscode.ViewCo
   if (!outcome) throw new Error(`The critic server gave no answer for ${video.fsPath}.`);
   if (!outcome.ok) {
     outputLog().error(`  ${outcome.error.file}: ${outcome.error.message}`);
-    void showJobError(outcome.error.message);
+    void showJobError(outcome.error);
     return undefined;
   }
   return PlayerPanel.show(host, video, outcome.probe, column);
@@ -119,7 +116,7 @@ export async function evaluateInPanel(host: JobHost, video: vscode.Uri, prompt: 
   const started = Date.now();
   let panel: PlayerPanel | undefined;
   let outcome: EvaluateOutcome | undefined;
-  let failure: string | undefined;
+  let failure: CodedError | undefined;
   log.info(`${mode === 'reward' ? 'score' : 'critique'} ${video.fsPath} with ${prompt.label}${force ? ' (re-run)' : ''}: started`);
 
   await vscode.window.withProgress(
@@ -151,7 +148,7 @@ export async function evaluateInPanel(host: JobHost, video: vscode.Uri, prompt: 
           source.token,
         );
       } catch (error) {
-        failure = source.token.isCancellationRequested || isCancellation(error) ? undefined : requestFailure(error, `${verb.toLowerCase()} ${name}`);
+        failure = source.token.isCancellationRequested || isCancellation(error) ? undefined : codedRequestFailure(error, `${verb.toLowerCase()} ${name}`);
       } finally {
         for (const listener of listeners) listener.dispose();
       }
@@ -162,18 +159,19 @@ export async function evaluateInPanel(host: JobHost, video: vscode.Uri, prompt: 
   const elapsed = Date.now() - started;
   if (!panel) {
     if (failure) {
-      log.error(`  ${name}: ${failure}`);
+      log.error(`  ${name}: ${failure.message}`);
       host.afterJob(failure);
       void showJobError(failure);
     }
     return;
   }
   if (failure || (outcome && !outcome.ok)) {
-    const message = failure ?? (outcome && !outcome.ok ? outcome.error.message : 'unknown error');
+    const error: CodedError = failure ?? (outcome && !outcome.ok ? outcome.error : { code: 'internal', message: 'unknown error' });
+    const { message } = error;
     log.error(`  ${video.fsPath}: failed after ${elapsed} ms: ${message}`);
     panel.finishJob(jobId, 'failed', message);
-    host.afterJob(message);
-    void showJobError(message);
+    host.afterJob(error);
+    void showJobError(error);
     return;
   }
   if (!outcome) {

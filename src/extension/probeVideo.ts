@@ -5,7 +5,7 @@ import type { FileError, VideoProbe } from '../shared/video';
 import type { CriticClient } from './criticClient';
 import { outputLog } from './outputLog';
 import { PlayerPanel, type PlayerHost } from './playerPanel';
-import { isCancellation, requestFailure } from './requestErrors';
+import { isCancellation, requestFailure, settingFix } from './requestErrors';
 
 function describePlan({ video, plan }: VideoProbe): string {
   return `${video.duration_s.toFixed(3)} s, ${video.fps.toFixed(3)} fps, ${video.width}×${video.height} → ` +
@@ -15,9 +15,9 @@ function describePlan({ video, plan }: VideoProbe): string {
 async function showFileError(error: FileError): Promise<void> {
   const name = path.basename(error.file);
   const message = error.message.includes(name) ? error.message : `${name}: ${error.message}`;
-  const actions = /ffmpeg|ffprobe/i.test(error.message) ? ['Set ffmpeg Path'] : [];
-  const choice = await vscode.window.showErrorMessage(message, ...actions);
-  if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', 'cosmosCritic.ffmpegPath');
+  const fix = settingFix(error.code);
+  const choice = await vscode.window.showErrorMessage(message, ...(fix ? [fix.label] : []));
+  if (fix && choice === fix.label) await vscode.commands.executeCommand('workbench.action.openSettings', fix.setting);
 }
 
 /** Probes the videos in the critic server, then opens a player panel for each one that worked. */

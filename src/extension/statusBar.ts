@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { BackendInfo } from '../shared/requests';
 import type { CriticClient } from './criticClient';
 import { outputLog } from './outputLog';
-import { errorMessage, isModelProblem } from './requestErrors';
+import type { CodedError } from '../shared/errorCodes';
+import { errorMessage } from './requestErrors';
 import { criticServerOptions } from './serverSettings';
 
 export const SHOW_LOG_COMMAND = 'cosmosCritic.showLog';
@@ -62,8 +63,8 @@ export class BackendStatus implements vscode.Disposable {
   }
 
   /** A job failed: when the model was the reason, say so (the server is not asked, as that would load it again). */
-  showJobError(message: string): void {
-    if (isModelProblem(message)) this.showNoModel(message);
+  showJobError(error: CodedError): void {
+    if (error.code === 'model-missing') this.showNoModel(error.message);
   }
 
   showInfo(info: BackendInfo): void {

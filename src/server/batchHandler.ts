@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { CancellationToken, Connection, WorkDoneProgressReporter } from 'vscode-languageserver/node';
+import { errorCodeOf } from '../engine/errorCode';
 import { loadPrompt } from '../engine/evaluate/shippedPrompts';
 import { runBatch } from '../engine/jobs/batchRunner';
 import { findVideos } from '../engine/jobs/findVideos';
@@ -24,7 +25,7 @@ export function createBatchHandler(connection: Connection, host: EngineHost) {
     try {
       const prompts = (params.prompts?.length ? params.prompts : ['reward']).map(loadPrompt);
       const videos = await findVideos(params.inputs, { include: params.include, exclude: params.exclude });
-      if (videos.length === 0) return { ok: false, error: { file: params.inputs.join(', '), message: `No videos found in ${params.inputs.join(', ')}` } };
+      if (videos.length === 0) return { ok: false, error: { file: params.inputs.join(', '), message: `No videos found in ${params.inputs.join(', ')}`, code: 'request-invalid' } };
       const backend = await host.backend();
       const manifest = await runBatch(videos, prompts, {
         backend,
@@ -50,8 +51,7 @@ export function createBatchHandler(connection: Connection, host: EngineHost) {
         },
       };
     } catch (err) {
-      const message = (err as Error).message ?? String(err);
-      return { ok: false, error: { file: params.inputs.join(', '), message } };
+      return { ok: false, error: { file: params.inputs.join(', '), message: (err as Error).message ?? String(err), code: errorCodeOf(err) } };
     } finally {
       workDone?.done();
     }

@@ -2,6 +2,8 @@ import type { Backend } from '../engine/evaluate/backend';
 import { localEngine } from '../engine/evaluate/evaluateVideo';
 import { locateFfmpeg } from '../engine/media/ffmpegTools';
 import { LocalModel } from '../engine/model/localModel';
+import { ModelFolderError } from '../engine/model/modelFolder';
+import { NoEndpointError } from '../engine/remote/endpointPool';
 import { remoteEngine } from '../engine/remote/remoteSetup';
 import { parseProfileChoice } from '../engine/profiles/resolveProfile';
 import { CacheStore, defaultCacheDir } from '../engine/store/cacheStore';
@@ -35,7 +37,7 @@ export class EngineHost {
     const cache = new CacheStore(options.cacheDir || defaultCacheDir());
     if (options.backend === 'openai') {
       const endpoints = options.endpoints ?? [];
-      if (endpoints.length === 0) throw new Error('The openai backend has no endpoints: set cosmosCritic.endpoints (e.g. ["http://localhost:8000/v1"]) or run "Cosmos Critic: Select Backend".');
+      if (endpoints.length === 0) throw new NoEndpointError('The openai backend has no endpoints: set cosmosCritic.endpoints (e.g. ["http://localhost:8000/v1"]) or run "Cosmos Critic: Select Backend".');
       const profile = parseProfileChoice(options.modelProfile, 'cosmosCritic.modelProfile');
       const remote = await remoteEngine({
         endpoints: endpoints.map((baseUrl) => ({ baseUrl, apiKey: this.apiKey })),
@@ -47,11 +49,13 @@ export class EngineHost {
         tools,
         cache,
       }).catch((err: Error) => {
-        throw new Error(`${err.message}: check cosmosCritic.endpoints, or set cosmosCritic.servedModelName`);
+        // The same error, so that its class (and so its code) survives the added hint.
+        err.message = `${err.message}: check cosmosCritic.endpoints, or set cosmosCritic.servedModelName`;
+        throw err;
       });
       return { kind: 'openai', remote };
     }
-    if (!options.modelPath) throw new Error('No model is configured: set cosmosCritic.modelPath to a converted Cosmos Reason folder (see README, "Models"), or choose the openai backend.');
+    if (!options.modelPath) throw new ModelFolderError('No model is configured: set cosmosCritic.modelPath to a converted Cosmos Reason folder (see README, "Models"), or choose the openai backend.');
     const model = await LocalModel.load(options.modelPath, { precision: options.precision, device: options.device, cudaDeviceId: options.cudaDeviceId, timeRule: options.timeRule });
     return { kind: 'onnx', engine: localEngine(model, tools, cache) };
   }

@@ -1,9 +1,10 @@
-import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type WorkDoneProgressReporter } from 'vscode-languageserver/node';
+import { type CancellationToken, type Connection, type WorkDoneProgressReporter } from 'vscode-languageserver/node';
 import { evaluateWith } from '../engine/evaluate/backend';
 import type { ProgressEvent } from '../engine/evaluate/evaluateVideo';
 import { loadPrompt } from '../engine/evaluate/shippedPrompts';
 import { TextDeltaNotification, type EvaluateOutcome, type EvaluateParams } from '../shared/requests';
 import { abortSignalFor } from './cancellation';
+import { cancelledError, fileErrorOf } from './fileError';
 import type { EngineHost } from './engineHost';
 
 function progressMessage(e: ProgressEvent): string {
@@ -22,7 +23,7 @@ export function createEvaluateHandler(connection: Connection, host: EngineHost, 
     try {
       const prompt = loadPrompt(params.prompt ?? (mode === 'reward' ? 'reward' : 'critic-detailed'));
       if (prompt.mode !== mode) {
-        return { ok: false, error: { file: prompt.path ?? params.path, message: `${prompt.path}: is a ${prompt.mode} prompt; this command needs a ${mode} prompt` } };
+        return { ok: false, error: { file: prompt.path ?? params.path, message: `${prompt.path}: is a ${prompt.mode} prompt; this command needs a ${mode} prompt`, code: 'prompt-invalid' } };
       }
       const backend = await host.backend();
       const result = await evaluateWith(backend, params.path, prompt, {
@@ -36,9 +37,8 @@ export function createEvaluateHandler(connection: Connection, host: EngineHost, 
       });
       return { ok: true, result };
     } catch (err) {
-      if (signal.aborted) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
-      const message = (err as Error).message ?? String(err);
-      return { ok: false, error: { file: params.path, message: message.includes(params.path) ? message : `${params.path}: ${message}` } };
+      if (signal.aborted) throw cancelledError('cancelled');
+      return { ok: false, error: fileErrorOf(params.path, err) };
     } finally {
       workDone?.done();
     }

@@ -1,11 +1,12 @@
 import { join, resolve } from 'node:path';
-import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver/node';
+import type { CancellationToken, Connection } from 'vscode-languageserver/node';
 import { locateFfmpeg } from '../engine/media/ffmpegTools';
 import { checkVideoFile } from '../engine/media/probeVideo';
 import { playbackProxyReason, probePlayback, proxyVideo } from '../engine/media/proxyVideo';
 import { defaultCacheDir } from '../engine/store/cacheStore';
 import type { CriticServerOptions, ProxyOutcome, ProxyParams } from '../shared/requests';
 import { abortSignalFor } from './cancellation';
+import { cancelledError, fileErrorOf } from './fileError';
 
 /**
  * `critic/proxy`: decides from ffprobe's metadata whether a webview can play the video and, if not (or when
@@ -32,9 +33,8 @@ export function createProxyHandler(connection: Connection, getOptions: () => Cri
       }, signal);
       return { ok: true, playback: { path: made.path, proxy: true, reason: reason ?? 'the player could not play the original', cached: made.cached } };
     } catch (err) {
-      if (signal.aborted) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'proxy cancelled');
-      const message = (err as Error).message ?? String(err);
-      return { ok: false, error: { file, message: message.includes(file) ? message : `${file}: ${message}` } };
+      if (signal.aborted) throw cancelledError('proxy cancelled');
+      return { ok: false, error: fileErrorOf(file, err) };
     } finally {
       if (began) workDone?.done();
     }

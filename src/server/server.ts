@@ -1,6 +1,7 @@
 // The critic server: an ordinary Node program speaking LSP (stdio, IPC or socket, chosen by argv as vscode-languageserver does).
 import { createConnection, ProposedFeatures, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import type { CriticServerOptions } from '../shared/requests';
+import { errorCodeOf } from '../engine/errorCode';
 import { BackendInfoRequest, BatchRequest, CritiqueRequest, ProbeRequest, ProxyRequest, ScoreRequest, ThumbnailsRequest } from '../shared/requests';
 import { createBatchHandler } from './batchHandler';
 import { EngineHost } from './engineHost';
@@ -31,14 +32,14 @@ connection.onRequest(ProxyRequest, createProxyHandler(connection, () => options)
 connection.onRequest(ThumbnailsRequest, createThumbnailsHandler(() => options));
 connection.onRequest(BackendInfoRequest, async () => {
   const backend = options.backend ?? 'onnx';
-  if (backend === 'onnx' && !options.modelPath) return { backend, modelPath: null, device: null, error: 'no model configured' };
+  if (backend === 'onnx' && !options.modelPath) return { backend, modelPath: null, device: null, error: 'no model configured', errorCode: 'model-missing' };
   try {
     const loaded = await engines.backend();
     return loaded.kind === 'onnx'
-      ? { backend, modelPath: loaded.engine.model.folder.dir, device: loaded.engine.model.device, error: null }
-      : { backend, modelPath: null, device: loaded.remote.pool.endpoints.join(', '), error: null };
+      ? { backend, modelPath: loaded.engine.model.folder.dir, device: loaded.engine.model.device, error: null, errorCode: null }
+      : { backend, modelPath: null, device: loaded.remote.pool.endpoints.join(', '), error: null, errorCode: null };
   } catch (err) {
-    return { backend, modelPath: options.modelPath ?? null, device: null, error: (err as Error).message };
+    return { backend, modelPath: options.modelPath ?? null, device: null, error: (err as Error).message, errorCode: errorCodeOf(err) };
   }
 });
 

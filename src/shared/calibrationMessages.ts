@@ -1,5 +1,5 @@
 /** The evaluation the results browser's Calibration tab shows, and its validator (webview side). */
-import type { EvalReport } from '../engine/eval/evaluateLabels';
+import type { EvalReport } from '../engine/eval/evalReport';
 
 export type CalibrationView = EvalReport;
 

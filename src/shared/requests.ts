@@ -1,4 +1,5 @@
 import { NotificationType, RequestType, RequestType0, type WorkDoneProgressParams } from 'vscode-languageserver-protocol';
+import type { ErrorCode } from './errorCodes';
 import type { CriticResult } from './result';
 import type { FileError, ProbeOutcome, SamplingOptions } from './video';
 
@@ -68,6 +69,8 @@ export interface BackendInfo {
   modelPath: string | null;
   device: string | null;
   error: string | null;
+  /** The kind of `error` (src/shared/errorCodes.ts); null with no error. */
+  errorCode: ErrorCode | null;
 }
 export const BackendInfoRequest = new RequestType0<BackendInfo, void>('critic/backendInfo');
 

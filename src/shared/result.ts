@@ -6,6 +6,8 @@ export type CriticMode = 'reward' | 'critic';
 export type YesNo = 'Yes' | 'No';
 export type Band = 'high' | 'medium' | 'low';
 export type ParseStatus = 'ok' | 'partial' | 'failed';
+/** A result's outcome: `unparsed` when the model answered but no trial could be read — no verdict, no score. */
+export type ResultStatus = 'ok' | 'unparsed' | 'failed';
 
 export interface ResultVideo {
   path: string;
@@ -92,23 +94,23 @@ export interface Violation {
 
 /** 1–5 physical-plausibility scores (VideoPhy-2 protocol): 5 fully plausible, 1 not at all. */
 export interface PlausibilityVerdict {
-  /** Mean of the trials' scores mapped to 0–1 ((s − 1) / 4), for ranking beside other scores. */
-  score: number;
-  /** Mean of the raw 1–5 scores read. */
-  raw_mean: number;
+  /** Mean of the trials' scores mapped to 0–1 ((s − 1) / 4), for ranking beside other scores; null when no trial gave one. */
+  score: number | null;
+  /** Mean of the raw 1–5 scores read; null when none was. */
+  raw_mean: number | null;
   /** Each trial's raw score; null where none could be read. */
   raw: Array<number | null>;
 }
 
 export interface VideoAnalysis {
-  physical_accuracy: { score: number; violations: string[]; explanation: string };
+  physical_accuracy: { score: number | null; violations: string[]; explanation: string };
   reasoning_chain: { logical_consistency: number; causal_relationships: string; temporal_coherence: string };
   content_quality: { visual_coherence: number; object_permanence: number; scene_understanding: string };
 }
 
 export interface CriticVerdict {
-  /** Fraction of parsed trials answering "No" (no anomaly); 0 when none parse. */
-  score: number;
+  /** Fraction of parsed trials answering "No" (no anomaly); null when none parse (the result is `unparsed`). */
+  score: number | null;
   trials: CritiqueTrial[];
 }
 
@@ -126,6 +128,8 @@ export interface CriticResult {
   video: ResultVideo;
   mode: CriticMode;
   prompt: ResultPrompt;
+  /** `unparsed`: no trial's answer could be read, so there is no verdict. Absent in results written before it existed. */
+  status?: ResultStatus;
   model: ResultModel;
   sampling: ResultSampling;
   reward?: RewardVerdict;
@@ -146,4 +150,15 @@ export function bandOf(score: number): Band {
   if (score >= 0.7) return 'high';
   if (score >= 0.3) return 'medium';
   return 'low';
+}
+
+/** Whether a critique has no parsed trial: the model answered, but nothing in it could be read as a verdict. */
+export function isUnparsedCritique(result: Pick<CriticResult, 'mode' | 'critic'>): boolean {
+  if (result.mode !== 'critic' || !result.critic) return false;
+  return !result.critic.trials.some((t) => t.parse !== 'failed' && t.answer !== null);
+}
+
+/** A result's status; results written before `status` existed get it from their trials. */
+export function resultStatus(result: Pick<CriticResult, 'mode' | 'critic' | 'status'>): ResultStatus {
+  return result.status ?? (isUnparsedCritique(result) ? 'unparsed' : 'ok');
 }

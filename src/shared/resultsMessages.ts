@@ -57,7 +57,7 @@ export interface ResultsState {
   dir: string;
   tab: ResultsTab;
   filterText: string;
-  /** '' for every band, else high | medium | low | failed. */
+  /** '' for every band, else high | medium | low | unparsed | failed. */
   band: string;
   /** '' for every group, else a group key. */
   group: string;
@@ -101,7 +101,7 @@ export function isResultRowView(value: unknown): value is ResultRowView {
     ROW_STRINGS.every((key) => isString(value[key])) &&
     ROW_NULLABLE_STRINGS.every((key) => isStringOrNull(value[key])) &&
     ROW_NULLABLE_NUMBERS.every((key) => isNumberOrNull(value[key])) &&
-    (value.status === 'ok' || value.status === 'failed')
+    (value.status === 'ok' || value.status === 'unparsed' || value.status === 'failed')
   );
 }
 
@@ -185,7 +185,7 @@ export function parseResultsState(value: unknown): ResultsState {
     dir: text(value.dir, 4096),
     tab: pick(value.tab, RESULT_TABS, d.tab),
     filterText: text(value.filterText),
-    band: pick(value.band, ['', 'high', 'medium', 'low', 'failed'], ''),
+    band: pick(value.band, ['', 'high', 'medium', 'low', 'unparsed', 'failed'], ''),
     group: text(value.group, 2000),
     sort: { column: pick(sort.column, SORT_COLUMNS, d.sort.column), descending: sort.descending === true },
     scrollTop: isFiniteNumber(value.scrollTop) && value.scrollTop > 0 ? value.scrollTop : 0,

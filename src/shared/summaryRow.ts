@@ -1,4 +1,6 @@
-/** One row of summary.jsonl / summary.csv: a video × prompt × model, finished or failed. */
+import type { ResultStatus } from './result';
+
+/** One row of summary.jsonl / summary.csv: a video × prompt × model, finished, unparsed or failed. */
 export interface SummaryRow {
   /** Absolute path of the video. */
   video: string;
@@ -6,7 +8,8 @@ export interface SummaryRow {
   prompt_version: string;
   model: string;
   mode: string;
-  status: 'ok' | 'failed';
+  /** `unparsed`: the model answered but no trial could be read — no score, band or anomaly. */
+  status: ResultStatus;
   score: number | null;
   band: string | null;
   anomaly: string | null;

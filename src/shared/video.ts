@@ -1,3 +1,5 @@
+import type { ErrorCode } from './errorCodes';
+
 /** What ffprobe tells us about a video, with rotation already applied to width/height. JSON-facing: snake_case. */
 export interface VideoMetadata {
   path: string;
@@ -87,10 +89,11 @@ export interface VideoProbe {
   plan: SamplingPlan;
 }
 
-/** One clear, user-facing failure for one input file. */
+/** One clear, user-facing failure for one input file, with its code (src/shared/errorCodes.ts). */
 export interface FileError {
   file: string;
   message: string;
+  code: ErrorCode;
 }
 
 export type ProbeOutcome = { ok: true; probe: VideoProbe } | { ok: false; error: FileError };

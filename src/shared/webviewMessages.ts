@@ -248,7 +248,7 @@ function isTrial(value: unknown): value is CritiqueTrial {
 }
 
 function isCriticVerdict(value: unknown): value is CriticVerdict {
-  return isObject(value) && isFiniteNumber(value.score) && Array.isArray(value.trials) && value.trials.every(isTrial);
+  return isObject(value) && (value.score === null || isFiniteNumber(value.score)) && Array.isArray(value.trials) && value.trials.every(isTrial);
 }
 
 export function isViolation(value: unknown): value is Violation {
@@ -270,6 +270,7 @@ export function isCriticResult(value: unknown): value is CriticResult {
     isResultVideo(value.video) &&
     isMode(value.mode) &&
     isResultPrompt(value.prompt) &&
+    (value.status === undefined || value.status === 'ok' || value.status === 'unparsed' || value.status === 'failed') &&
     isResultModel(value.model) &&
     isResultSampling(value.sampling) &&
     (value.reward === undefined || isRewardVerdict(value.reward)) &&

@@ -52,7 +52,9 @@ describe('cosmos-critic score / critique on the tiny model', () => {
     const r = cli(['critique', '--model', modelDir, '--trials', '2', '--max-new-tokens', '6', '--format', 'markdown', videoPath('short')]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^# Critique of `short-0\.2s\.mp4`/);
-    assert.match(r.stdout, /\*\*Critic score:\*\* \d\.\d{3} over 2 trials/);
+    // The tiny model's answers seldom parse: with no parsed trial there is no score (never 0.000).
+    const parsedTrials = r.stdout.match(/^## Trial \d: answer (Yes|No)/gm)?.length ?? 0;
+    assert.match(r.stdout, parsedTrials > 0 ? /\*\*Critic score:\*\* \d\.\d{3} over 2 trials/ : /\*\*Critic score:\*\* none \(unparsed: no trial's answer could be read\) over 2 trials/);
     assert.equal(r.stdout.match(/^## Trial \d/gm)?.length, 2);
   });
 

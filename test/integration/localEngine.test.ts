@@ -113,7 +113,9 @@ describe('reward and critic on a video', () => {
     assert.equal(critic.trials.length, 3);
     critic.trials.forEach((t, i) => assert.equal(t.raw, streamed[i]));
     const parsed = critic.trials.filter((t) => t.parse !== 'failed');
-    assert.equal(critic.score, parsed.length ? parsed.filter((t) => t.answer === 'No').length / parsed.length : 0);
+    // No parsed trial: no score (null, never 0) and the result says it is unparsed.
+    assert.equal(critic.score, parsed.length ? parsed.filter((t) => t.answer === 'No').length / parsed.length : null);
+    assert.equal(result.status, parsed.length ? 'ok' : 'unparsed');
     assert.ok(result.generation!.tokens > 0 && result.generation!.tokens <= 36);
   });
 

@@ -43,7 +43,8 @@ describe('cosmos-critic parse', () => {
       [['ok', 'No']],
       [['failed', null]],
     ]);
-    assert.deepEqual(parsed.map((p) => p.critic.score), [0, 0, 1, 1, 0]);
+    // A file whose answer did not parse has no critic score (null), not 0.
+    assert.deepEqual(parsed.map((p) => p.critic.score), [0, null, 1, 1, null]);
 
     const [wellFormed] = parsed;
     assert.deepEqual(wellFormed!.violations.map((v) => [v.category, v.component, v.start_s, v.end_s, v.trial]), [['gravity', 'Ball', 2.5, 2.5, 0]]);

@@ -21,9 +21,9 @@ describe('criticVerdict', () => {
   it('counts partial trials', () => {
     assert.equal(criticVerdict([parseCritique('Answer: No'), parseCritique('Answer: Yes')]).score, 0.5);
   });
-  it('is 0 when no trial parses, or there are none', () => {
-    assert.equal(criticVerdict([parseCritique(''), parseCritique(readAnswer('truncated'))]).score, 0);
-    assert.equal(criticVerdict([]).score, 0);
+  it('has no score (null, never 0) when no trial parses, or there are none', () => {
+    assert.equal(criticVerdict([parseCritique(''), parseCritique(readAnswer('truncated'))]).score, null);
+    assert.equal(criticVerdict([]).score, null);
   });
 });
 
@@ -78,7 +78,7 @@ describe('videoAnalysisFrom', () => {
   it('says when nothing could be parsed', () => {
     const trials = [parseCritique('garbage')];
     const analysis = videoAnalysisFrom(trials, []);
-    assert.equal(analysis.physical_accuracy.score, 0);
+    assert.equal(analysis.physical_accuracy.score, null);
     assert.match(analysis.physical_accuracy.explanation, /None of the 1 answers could be parsed/);
     assert.equal(analysis.reasoning_chain.logical_consistency, 0);
   });

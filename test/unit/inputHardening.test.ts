@@ -92,7 +92,7 @@ describe('HTML report links', () => {
     generated_at: '2026-01-01T00:00:00.000Z',
     results_dir: '/runs/out',
     bands: DEFAULT_BANDS,
-    totals: { results: 1, failed: 0, unreadable: 0 },
+    totals: { results: 1, unparsed: 0, failed: 0, unreadable: 0 },
     groups: [],
     rows: [{ video, prompt_id: 'reward', prompt_version: '1', model: 'm', mode: 'reward', status: 'ok', score: 0.5, band: 'medium', anomaly: 'No', violations: 0, categories: '', duration_s: 1, error: null, result_file: null }],
     problems: [],

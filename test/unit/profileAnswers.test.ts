@@ -108,6 +108,21 @@ describe('answers into result fields, per answer kind', () => {
     assert.equal(parsed.video_analysis.physical_accuracy.score, 0.5);
     assert.equal(parsed.video_analysis.physical_accuracy.explanation, 'Plausibility 3 of 5 over 2 scored trials (1 gave no score).');
   });
+  it('score: no trial gave a 1–5 score → no score at all (null, never 0)', () => {
+    const parsed = parseProfileAnswers([{ content: 'hmm' }, { content: '', reasoning: 'It looks fine' }], { kind: 'score', reasoning: 'think-then-answer', durationS: 4 });
+    assert.deepEqual(parsed.plausibility, { score: null, raw_mean: null, raw: [null, null] });
+    assert.equal(parsed.critic.score, null);
+    assert.deepEqual(parsed.critic.trials.map((t) => [t.answer, t.parse]), [[null, 'failed'], [null, 'failed']]);
+    assert.equal(parsed.video_analysis.physical_accuracy.score, null);
+    assert.equal(parsed.video_analysis.physical_accuracy.explanation, 'None of the 2 answers gave a 1–5 score.');
+  });
+  it('critique and timeline: no trial read → no critic score', () => {
+    for (const kind of ['critique', 'timeline'] as const) {
+      const parsed = parseProfileAnswers([{ content: 'I cannot tell.' }], { kind, reasoning: 'think-then-answer', durationS: 4 });
+      assert.equal(parsed.critic.score, null, kind);
+      assert.equal(parsed.critic.trials[0]!.answer, null, kind);
+    }
+  });
   it('critique from a Qwen3 model: the answer after </think> without tags, times from the thinking', () => {
     const parsed = parseProfileAnswers([{ content: 'Yes', reasoning: 'The red ball floats upward at 2.5s, which defies gravity.' }], { kind: 'critique', reasoning: 'think-then-answer', durationS: 4 });
     assert.equal(parsed.critic.trials[0]!.answer, 'Yes');

@@ -44,8 +44,14 @@ describe('score histogram', () => {
 
   it('counts rows by band (failed apart) and by violation category, most frequent first', () => {
     const rows = [row(0.9, 'high', 'gravity'), row(0.5, 'medium', 'collision;gravity'), row(0.1, 'low', 'gravity'), row(null, null)];
-    assert.deepEqual(bandCounts(rows), { high: 1, medium: 1, low: 1, failed: 1 });
+    assert.deepEqual(bandCounts(rows), { high: 1, medium: 1, low: 1, unparsed: 0, failed: 1 });
     assert.deepEqual(categoryCounts(rows), [['gravity', 3], ['collision', 1]]);
+  });
+
+  it('counts an unparsed critique on its own, in no band and not as failed', () => {
+    const rows = [row(0.1, 'low'), { ...row(null, null), status: 'unparsed' as const }, row(null, null)];
+    assert.deepEqual(bandCounts(rows), { high: 0, medium: 0, low: 1, unparsed: 1, failed: 1 });
+    assert.deepEqual(scoreBins(rows.map((r) => r.score).filter((s): s is number => s !== null)), [0, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
   });
 });
 

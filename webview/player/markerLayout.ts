@@ -1,16 +1,8 @@
 // Where the violation markers go on the timeline, and which violations are "now": pure arithmetic, no DOM.
 import type { Violation } from '../../src/shared/result.js';
+import { VIOLATION_CATEGORIES } from '../../src/shared/violationCategories.js';
 
-export const MARKER_CATEGORIES = [
-  'gravity',
-  'collision',
-  'object_interaction',
-  'fluid_dynamics',
-  'object_permanence',
-  'human_motion',
-  'common_sense',
-  'other',
-] as const;
+export const MARKER_CATEGORIES = [...VIOLATION_CATEGORIES, 'other'] as const;
 
 export type MarkerCategory = (typeof MARKER_CATEGORIES)[number];
 

@@ -47,14 +47,18 @@ function criticVerdict(critic: CriticVerdict, plausibility?: PlausibilityVerdict
   const trials = critic.trials.length;
   const parsed = critic.trials.filter((t) => t.answer !== null).length;
   const noes = critic.trials.filter((t) => t.answer === 'No').length;
-  const score = element('span', 'score', critic.score.toFixed(3));
+  const unparsed = critic.score === null;
+  // No parsed trial: no score and no verdict, only the model's raw text.
+  const score = element('span', unparsed ? 'score unparsed' : 'score', unparsed ? 'Unparsed' : critic.score!.toFixed(3));
   score.id = 'critic-score';
-  score.setAttribute('aria-label', `Critic score ${critic.score.toFixed(3)}`);
+  score.setAttribute('aria-label', unparsed ? 'No critic score: no trial could be parsed' : `Critic score ${critic.score!.toFixed(3)}`);
   const count = createBadge(`${trials} trial${trials === 1 ? '' : 's'}`, 'Sampled critiques');
   count.id = 'trial-count';
   const line = element('p', 'score-line');
   line.append(score, count);
-  const detail = plausibility
+  const detail = unparsed
+    ? element('p', 'verdict-detail', `None of the ${trials} answer${trials === 1 ? '' : 's'} could be read${plausibility ? ' as a 1–5 score' : ''}: there is no verdict. The model's raw text is below.`)
+    : plausibility && plausibility.raw_mean !== null
     ? element('p', 'verdict-detail', `Plausibility ${plausibility.raw_mean.toFixed(2)} of 5 (1 implausible … 5 fully plausible) — the score maps it to 0–1.`)
     : element(
         'p',
@@ -63,7 +67,15 @@ function criticVerdict(critic: CriticVerdict, plausibility?: PlausibilityVerdict
           (parsed < trials ? ` (${trials - parsed} could not be parsed)` : '') +
           ' — the critic score is the fraction answering "No".',
       );
-  if (plausibility) detail.id = 'plausibility';
+  if (plausibility && !unparsed) detail.id = 'plausibility';
+  if (unparsed) detail.id = 'unparsed';
+  const raws = !unparsed ? [] : critic.trials.map((trial, i) => {
+    const pre = element('pre', 'unparsed-raw', trial.raw.trim() === '' ? '(empty answer)' : trial.raw);
+    pre.dataset.trial = String(i);
+    pre.tabIndex = 0;
+    pre.setAttribute('aria-label', `Raw text of trial ${i + 1}`);
+    return pre;
+  });
   const answers = element('ul', 'trial-answers');
   answers.id = 'trial-answers';
   critic.trials.forEach((trial, i) => {
@@ -73,7 +85,7 @@ function criticVerdict(critic: CriticVerdict, plausibility?: PlausibilityVerdict
     item.append(element('span', 'trial-name', `Trial ${i + 1}`), element('span', 'trial-verdict', verdict));
     answers.append(item);
   });
-  return [line, detail, answers];
+  return [line, detail, answers, ...raws];
 }
 
 function trialComponents(trial: CritiqueTrial, index: number): HTMLElement {

@@ -23,13 +23,15 @@ export interface BandCounts {
   high: number;
   medium: number;
   low: number;
+  /** No parsed trial: no score, so in no band. */
+  unparsed: number;
   failed: number;
 }
 
 export function bandCounts(rows: Iterable<ResultRowView>): BandCounts {
-  const counts: BandCounts = { high: 0, medium: 0, low: 0, failed: 0 };
+  const counts: BandCounts = { high: 0, medium: 0, low: 0, unparsed: 0, failed: 0 };
   for (const row of rows) {
-    if (row.status === 'failed') counts.failed++;
+    if (row.status === 'failed' || row.status === 'unparsed') counts[row.status]++;
     else if (row.band === 'high' || row.band === 'medium' || row.band === 'low') counts[row.band]++;
   }
   return counts;

@@ -82,6 +82,7 @@ fillSelect(
     { value: 'high', label: 'High (≥ 0.7)' },
     { value: 'medium', label: 'Medium (0.3–0.7)' },
     { value: 'low', label: 'Low (< 0.3)' },
+    { value: 'unparsed', label: 'Unparsed (no score)' },
     { value: 'failed', label: 'Failed' },
   ],
   state.band,

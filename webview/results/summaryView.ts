@@ -65,7 +65,7 @@ export function createSummaryView(): SummaryView {
       histogramSlot.replaceChildren(histogramSvg(rows));
       const counts = bandCounts(rows);
       bands.replaceChildren(
-        ...(['high', 'medium', 'low', 'failed'] as const).map((band) =>
+        ...(['high', 'medium', 'low', 'unparsed', 'failed'] as const).map((band) =>
           el('li', { class: `band-count band-${band}`, 'data-band': band, 'data-count': counts[band] }, el('span', { class: 'band-swatch' }), `${band} `, el('strong', {}, String(counts[band]))),
         ),
       );

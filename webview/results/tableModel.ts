@@ -40,7 +40,7 @@ export function filterRows(rows: readonly TableRow[], filter: RowFilter): TableR
   return rows.filter(
     (row) =>
       (!filter.group || row.group === filter.group) &&
-      (!filter.band || (filter.band === 'failed' ? row.status === 'failed' : row.band === filter.band)) &&
+      (!filter.band || (filter.band === 'failed' || filter.band === 'unparsed' ? row.status === filter.band : row.band === filter.band)) &&
       words.every((word) => row.search.includes(word)),
   );
 }

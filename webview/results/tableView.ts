@@ -13,7 +13,7 @@ interface Column {
 
 const COLUMNS: readonly Column[] = [
   { id: 'video', label: 'Video', text: (r) => r.name, title: (r) => r.video },
-  { id: 'score', label: 'Score', text: (r) => (r.status === 'failed' ? 'failed' : formatScore(r.score)) },
+  { id: 'score', label: 'Score', text: (r) => (r.status === 'ok' ? formatScore(r.score) : r.status) },
   { id: 'band', label: 'Band', text: (r) => r.band ?? '' },
   { id: 'anomaly', label: 'Anomaly', text: (r) => r.anomaly ?? '' },
   { id: 'violations', label: 'Violations', text: (r) => (r.violations === null ? '' : String(r.violations)) },

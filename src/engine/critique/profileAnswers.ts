@@ -92,12 +92,12 @@ export function parseProfileAnswers(answers: readonly ModelAnswer[], context: An
   const trials = answers.map(scoreTrial);
   const raw = trials.map((t) => t.score_1_5 ?? null);
   const read = raw.filter((s): s is number => s !== null);
-  const rawMean = read.length ? read.reduce((a, b) => a + b, 0) / read.length : 0;
-  const score = read.length ? round4(plausibilityTo01(rawMean)) : 0;
+  const rawMean = read.length ? read.reduce((a, b) => a + b, 0) / read.length : null;
+  const score = rawMean !== null ? round4(plausibilityTo01(rawMean)) : null;
   const analysis = videoAnalysisFrom(trials, []);
   analysis.physical_accuracy.score = score;
-  analysis.physical_accuracy.explanation = read.length
+  analysis.physical_accuracy.explanation = rawMean !== null
     ? `Plausibility ${round4(rawMean)} of 5 over ${read.length} scored trial${read.length === 1 ? '' : 's'}${read.length < trials.length ? ` (${trials.length - read.length} gave no score)` : ''}.`
     : `None of the ${trials.length} answers gave a 1–5 score.`;
-  return { critic: { score, trials }, violations: [], video_analysis: analysis, plausibility: { score, raw_mean: round4(rawMean), raw } };
+  return { critic: { score, trials }, violations: [], video_analysis: analysis, plausibility: { score, raw_mean: rawMean === null ? null : round4(rawMean), raw } };
 }

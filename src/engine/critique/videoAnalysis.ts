@@ -84,7 +84,7 @@ export function videoAnalysisFrom(trials: readonly CritiqueTrial[], violations: 
     },
     content_quality: {
       // Share of scene components judged free of anomalies; the critic score when none were flagged either way.
-      visual_coherence: round3(flags.length > 0 ? flags.filter((a) => a === 'No').length / flags.length : score),
+      visual_coherence: round3(flags.length > 0 ? flags.filter((a) => a === 'No').length / flags.length : score ?? 0),
       // 1 − share of trials reporting an object-permanence violation.
       object_permanence: round3(trials.length > 0 ? 1 - permanenceTrials.size / trials.length : 1),
       // From how many components the trials describe and how completely they parse.

@@ -1,16 +1,8 @@
 // Which physics category a flagged component falls in, from the words of its name and analysis.
 
-export const VIOLATION_CATEGORIES = [
-  'gravity',
-  'collision',
-  'object_interaction',
-  'fluid_dynamics',
-  'object_permanence',
-  'human_motion',
-  'common_sense',
-] as const;
+import { VIOLATION_CATEGORIES, type ViolationCategory } from '../../shared/violationCategories';
 
-export type ViolationCategory = (typeof VIOLATION_CATEGORIES)[number] | 'other';
+export { VIOLATION_CATEGORIES, type ViolationCategory };
 
 type Cue = [pattern: RegExp, weight: number];
 

@@ -2,17 +2,13 @@
 // report and the extension instead of the prompt's 0.7 / 0.3.
 import { readFile } from 'node:fs/promises';
 import type { Band } from '../../shared/result';
+import type { Bands } from './bandCutoffs';
 import { writeFileAtomic } from '../store/atomicWrite';
 import { InputFileError } from './tableFile';
 
 export const BANDS_SCHEMA = 'cosmos-critic/bands@1';
 
-export interface Bands {
-  /** Score at or above: high. */
-  high: number;
-  /** Score below: low. Between: medium. */
-  low: number;
-}
+export type { Bands };
 
 export interface BandsFile extends Bands {
   schema: typeof BANDS_SCHEMA;

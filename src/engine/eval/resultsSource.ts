@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import type { CriticResult } from '../../shared/result';
+import { resultStatus, type CriticResult } from '../../shared/result';
 import { commonRoot, modelLabelOf } from '../jobs/batchFiles';
 
 export interface TimedViolation {
@@ -59,14 +59,14 @@ async function jsonFilesUnder(dir: string, skip: readonly string[] = [], out: st
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /** The score of a result, or why it has none. A critique whose trials all failed to parse has no score (not 0). */
-export function usableScore(result: CriticResult & { status?: string; error?: string }): { score: number | null; reason: string | null } {
-  if (result.status === 'failed') return { score: null, reason: `failed${result.error ? `: ${result.error}` : ''}` };
-  if (result.status === 'unparsed') return { score: null, reason: 'no verdict parsed' };
+export function usableScore(result: CriticResult & { error?: string }): { score: number | null; reason: string | null } {
+  const status = resultStatus(result);
+  if (status === 'failed') return { score: null, reason: `failed${result.error ? `: ${result.error}` : ''}` };
   if (result.mode === 'reward' || result.reward) {
     return finite(result.reward?.score) ? { score: result.reward.score, reason: null } : { score: null, reason: 'no reward score' };
   }
-  const trials = result.critic?.trials ?? [];
-  if (!trials.some((t) => t.answer === 'Yes' || t.answer === 'No')) return { score: null, reason: trials.length ? 'no trial answer parsed' : 'no trials' };
+  // `unparsed` (recorded, or read from the trials of a result written before the status existed): no verdict.
+  if (status === 'unparsed') return { score: null, reason: result.critic?.trials.length ? 'no trial answer parsed' : 'no trials' };
   return finite(result.critic?.score) ? { score: result.critic!.score, reason: null } : { score: null, reason: 'no critic score' };
 }
 

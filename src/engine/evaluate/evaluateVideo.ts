@@ -7,7 +7,7 @@ import { decodeFrames } from '../media/frameDecoder';
 import type { FfmpegTools } from '../media/ffmpegTools';
 import { probeVideo } from '../media/probeVideo';
 import { generateText, type Prefill } from '../model/generateText';
-import { emptyTiming, finishTiming, fromCache, jobSettings, probeJob, resultSkeleton } from './jobBasics';
+import { critiqueStatus, emptyTiming, finishTiming, fromCache, jobSettings, probeJob, resultSkeleton } from './jobBasics';
 import type { LocalModel } from '../model/localModel';
 import { buildPromptSequence, type VideoFeatures } from '../model/promptSequence';
 import { twoWayProbabilities, type SamplingSettings } from '../model/tokenSampler';
@@ -173,6 +173,7 @@ export async function evaluateVideo(engine: LocalEngine, videoPath: string, prom
     timing.generate = performance.now() - started;
     const parsed = parseProfileAnswers(texts.map((content) => ({ content })), { kind: prompt.answer, reasoning: 'template', frameTimes: probe.plan.frame_times_s, durationS: probe.video.duration_s });
     base.critic = parsed.critic;
+    critiqueStatus(base);
     base.violations = parsed.violations;
     base.video_analysis = parsed.video_analysis;
     if (parsed.plausibility) base.plausibility = parsed.plausibility;

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { PromptFile } from '../../promptfile/promptFile';
 import { describeLimit, LIMITS, withinLimit, type Limit } from '../../shared/limits';
-import { RESULT_SCHEMA, type CriticResult, type ResultModel, type TimingMs } from '../../shared/result';
+import { RESULT_SCHEMA, resultStatus, type CriticResult, type ResultModel, type TimingMs } from '../../shared/result';
 import type { ProcessorPixels, VideoProbe } from '../../shared/video';
 import type { FfmpegTools } from '../media/ffmpegTools';
 import { probeVideo } from '../media/probeVideo';
@@ -53,6 +53,7 @@ export function resultSkeleton(probe: VideoProbe, videoSha: string, prompt: Prom
     video: { path: video.path, sha256: videoSha, duration_s: video.duration_s, width: video.width, height: video.height, fps: video.fps },
     mode: prompt.mode,
     prompt: { id: prompt.id, version: prompt.version, sha256: prompt.sha256, path: prompt.path },
+    status: 'ok',
     model,
     sampling: {
       rule: plan.rule,
@@ -72,7 +73,12 @@ export function resultSkeleton(probe: VideoProbe, videoSha: string, prompt: Prom
 
 /** A cached result as seen from this run: this video path and prompt path, marked as served from the cache. */
 export function fromCache(hit: CriticResult, videoPath: string, prompt: PromptFile, visionFeatures: boolean): CriticResult {
-  return { ...hit, video: { ...hit.video, path: videoPath }, prompt: { ...hit.prompt, path: prompt.path }, cache: { result: true, vision_features: visionFeatures } };
+  return { ...hit, status: resultStatus(hit), video: { ...hit.video, path: videoPath }, prompt: { ...hit.prompt, path: prompt.path }, cache: { result: true, vision_features: visionFeatures } };
+}
+
+/** A critique's status once its trials are read: `unparsed` when none gave an answer. */
+export function critiqueStatus(result: CriticResult): void {
+  result.status = resultStatus({ mode: result.mode, critic: result.critic });
 }
 
 export function finishTiming(timing: TimingMs, totalStarted: number): void {

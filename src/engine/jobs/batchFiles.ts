@@ -1,5 +1,5 @@
 import { basename, dirname, join, relative, sep } from 'node:path';
-import type { CriticResult } from '../../shared/result';
+import { resultStatus, type CriticResult } from '../../shared/result';
 import type { SummaryRow } from '../../shared/summaryRow';
 
 export type { SummaryRow };
@@ -30,7 +30,8 @@ export function resultFileFor(outDir: string, root: string, video: string, promp
 }
 
 export function summaryRow(result: CriticResult, resultFile: string, outDir: string, model: string): SummaryRow {
-  const score = result.reward?.score ?? result.critic?.score ?? null;
+  const status = resultStatus(result);
+  const score = status === 'unparsed' ? null : result.reward?.score ?? result.critic?.score ?? null;
   const categories = [...new Set(result.violations.map((v) => v.category))].sort().join(';');
   return {
     video: result.video.path,
@@ -38,10 +39,10 @@ export function summaryRow(result: CriticResult, resultFile: string, outDir: str
     prompt_version: String(result.prompt.version),
     model,
     mode: result.mode,
-    status: 'ok',
+    status,
     score,
     band: result.reward?.band ?? (score === null ? null : score >= 0.7 ? 'high' : score >= 0.3 ? 'medium' : 'low'),
-    anomaly: result.reward?.anomaly ?? (result.critic ? (result.critic.score >= 0.5 ? 'No' : 'Yes') : null),
+    anomaly: result.reward?.anomaly ?? (score === null ? null : score >= 0.5 ? 'No' : 'Yes'),
     violations: result.violations.length,
     categories,
     duration_s: result.video.duration_s,

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import type { PromptFile } from '../../promptfile/promptFile';
 import { bandOf, type CriticResult } from '../../shared/result';
-import { emptyTiming, finishTiming, fromCache, jobSettings, probeJob, resultSkeleton } from '../evaluate/jobBasics';
+import { critiqueStatus, emptyTiming, finishTiming, fromCache, jobSettings, probeJob, resultSkeleton } from '../evaluate/jobBasics';
 import { parseProfileAnswers } from '../critique/profileAnswers';
 import type { ModelAnswer } from '../critique/thinkingSplit';
 import { plannerFor } from '../media/qwen3SamplingPlan';
@@ -180,6 +180,7 @@ export async function evaluateVideoRemote(remote: RemoteEngine, videoPath: strin
     base.model.device = [...endpoints].join(', ');
     const parsed = parseProfileAnswers(answers, { kind: prompt.answer, reasoning: profile.reasoning, frameTimes: probe.plan.frame_times_s, durationS: probe.video.duration_s });
     base.critic = parsed.critic;
+    critiqueStatus(base);
     base.violations = parsed.violations;
     base.video_analysis = parsed.video_analysis;
     if (parsed.plausibility) base.plausibility = parsed.plausibility;

@@ -1,4 +1,4 @@
-import type { SummaryRow } from '../jobs/batchFiles';
+import type { SummaryRow } from '../../shared/summaryRow';
 
 /** Average ranks (ties share the mean rank), 1-based. */
 export function ranks(values: readonly number[]): number[] {

@@ -12,6 +12,8 @@ export interface ReportGroup {
   model: string;
   mode: string;
   count: number;
+  /** Of `count`: results with no parsed trial, so no score. */
+  unparsed: number;
   failed: number;
   mean_score: number | null;
   median_score: number | null;
@@ -25,8 +27,8 @@ export interface RunReport {
   schema: 'cosmos-critic/report@1';
   generated_at: string;
   results_dir: string;
-  /** `unreadable`: files under results/ that are damaged or incomplete (listed in `problems`). */
-  totals: { results: number; failed: number; unreadable: number };
+  /** `unparsed`: no trial's answer could be read (no verdict); `unreadable`: damaged or incomplete files under results/ (listed in `problems`). */
+  totals: { results: number; unparsed: number; failed: number; unreadable: number };
   /** Band cut-offs the bands are counted with. */
   bands: Bands;
   groups: ReportGroup[];
@@ -142,7 +144,7 @@ export async function buildReport(dir: string, bands: Bands = DEFAULT_BANDS): Pr
     const key = `${row.prompt_id}\u0000${row.prompt_version}\u0000${row.model}`;
     let g = groups.get(key);
     if (!g) {
-      g = { prompt_id: row.prompt_id, prompt_version: row.prompt_version, model: row.model, mode: row.mode, count: 0, failed: 0, mean_score: null, median_score: null, bands: { high: 0, medium: 0, low: 0 }, categories: {}, histogram: new Array(10).fill(0), scores: [] };
+      g = { prompt_id: row.prompt_id, prompt_version: row.prompt_version, model: row.model, mode: row.mode, count: 0, unparsed: 0, failed: 0, mean_score: null, median_score: null, bands: { high: 0, medium: 0, low: 0 }, categories: {}, histogram: new Array(10).fill(0), scores: [] };
       groups.set(key, g);
     }
     if (row.status === 'failed') {
@@ -150,6 +152,7 @@ export async function buildReport(dir: string, bands: Bands = DEFAULT_BANDS): Pr
       continue;
     }
     g.count++;
+    if (row.status === 'unparsed') g.unparsed++;
     g.mode ||= row.mode;
     if (row.score !== null) {
       g.scores.push(row.score);
@@ -163,7 +166,7 @@ export async function buildReport(dir: string, bands: Bands = DEFAULT_BANDS): Pr
     generated_at: new Date().toISOString(),
     results_dir: dir,
     bands,
-    totals: { results: rows.filter((r) => r.status === 'ok').length, failed: rows.filter((r) => r.status === 'failed').length, unreadable: problems.length },
+    totals: { results: rows.filter((r) => r.status === 'ok').length, unparsed: rows.filter((r) => r.status === 'unparsed').length, failed: rows.filter((r) => r.status === 'failed').length, unreadable: problems.length },
     groups: [...groups.values()].map(({ scores, ...g }) => ({ ...g, mean_score: scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null, median_score: median(scores) })),
     rows,
     problems,
@@ -206,7 +209,7 @@ export function reportHtml(report: RunReport, reportFile: string): string {
   const groups = report.groups
     .map(
       (g) => `<section><h2>${esc(g.prompt_id)} v${esc(g.prompt_version)} · ${esc(g.model)}</h2>
-<p>${g.count} results, ${g.failed} failed · mean ${g.mean_score?.toFixed(3) ?? '–'} · median ${g.median_score?.toFixed(3) ?? '–'} · high ${g.bands.high} · medium ${g.bands.medium} · low ${g.bands.low}</p>
+<p>${g.count} results${g.unparsed ? ` (${g.unparsed} unparsed: no score)` : ''}, ${g.failed} failed · mean ${g.mean_score?.toFixed(3) ?? '–'} · median ${g.median_score?.toFixed(3) ?? '–'} · high ${g.bands.high} · medium ${g.bands.medium} · low ${g.bands.low}</p>
 ${histogramSvg(g, report.bands ?? DEFAULT_BANDS)}
 <p>Violations by category: ${Object.entries(g.categories).map(([c, n]) => `${esc(c)} ${n}`).join(' · ') || 'none'}</p></section>`,
     )
@@ -214,14 +217,14 @@ ${histogramSvg(g, report.bands ?? DEFAULT_BANDS)}
   const rows = [...report.rows]
     .sort((a, b) => (a.score ?? -1) - (b.score ?? -1))
     .map(
-      (r) => `<tr class="${r.status}"><td><a href="${esc(link(r.video))}">${esc(r.video.split(/[\\/]/).pop())}</a></td><td>${r.score === null ? '' : r.score.toFixed(4)}</td><td>${esc(r.band)}</td><td>${esc(r.anomaly)}</td><td>${r.violations ?? ''}</td><td>${esc(r.categories)}</td><td>${esc(r.prompt_id)} v${esc(r.prompt_version)}</td><td>${esc(r.model)}</td><td>${esc(r.error)}</td></tr>`,
+      (r) => `<tr class="${r.status}"><td><a href="${esc(link(r.video))}">${esc(r.video.split(/[\\/]/).pop())}</a></td><td>${r.status === 'unparsed' ? 'unparsed' : r.score === null ? '' : r.score.toFixed(4)}</td><td>${esc(r.band)}</td><td>${esc(r.anomaly)}</td><td>${r.violations ?? ''}</td><td>${esc(r.categories)}</td><td>${esc(r.prompt_id)} v${esc(r.prompt_version)}</td><td>${esc(r.model)}</td><td>${esc(r.error)}</td></tr>`,
     )
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Cosmos Critic report</title>
-<style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left}tr.failed td{color:#b71c1c}section{margin-bottom:1.5em}</style></head>
+<style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left}tr.failed td{color:#b71c1c}tr.unparsed td{color:#6a1b9a}section{margin-bottom:1.5em}</style></head>
 <body><h1>Cosmos Critic report</h1>
-<p>${report.totals.results} results, ${report.totals.failed} failed${report.problems.length ? `, ${report.problems.length} unreadable` : ''} · generated ${esc(report.generated_at)} from ${esc(report.results_dir)}</p>
+<p>${report.totals.results} results, ${report.totals.unparsed ?? 0} unparsed, ${report.totals.failed} failed${report.problems.length ? `, ${report.problems.length} unreadable` : ''} · generated ${esc(report.generated_at)} from ${esc(report.results_dir)}</p>
 ${report.problems.length ? `<h2>Unreadable result files</h2><ul>${report.problems.map((p) => `<li>${esc(p.file)}: ${esc(p.problem)}</li>`).join('')}</ul>` : ''}
 ${groups}
 <h2>Videos (lowest score first)</h2>

@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import { BatchRequest, type BatchOutcome } from '../../shared/requests';
 import type { CriticClient } from '../criticClient';
 import { outputLog } from '../outputLog';
-import { errorMessage, isCancellation, isFfmpegProblem, isModelProblem, requestFailure } from '../requestErrors';
+import type { CodedError } from '../../shared/errorCodes';
+import { codedRequestFailure, errorMessage, isCancellation, settingFix } from '../requestErrors';
 import { addCounts, batchOutcomeMessage, escapeGlobPath, type BatchCounts, type BatchPlan } from './batchPlan';
 import { batchSettings } from './batchSettings';
 import { findBatchVideos } from './findBatchVideos';
@@ -29,7 +30,7 @@ const running = new Set<string>();
 interface BatchRun {
   counts: BatchCounts;
   cancelled: boolean;
-  errors: string[];
+  errors: CodedError[];
 }
 
 function folderUris(clicked: unknown, selection: unknown): vscode.Uri[] | undefined {
@@ -38,8 +39,10 @@ function folderUris(clicked: unknown, selection: unknown): vscode.Uri[] | undefi
   return undefined;
 }
 
-async function showBatchError(message: string): Promise<void> {
-  const fix = isFfmpegProblem(message) ? { label: 'Set ffmpeg Path', setting: 'cosmosCritic.ffmpegPath' } : isModelProblem(message) ? { label: 'Set Model Folder', setting: 'cosmosCritic.modelPath' } : undefined;
+/** The errors in one message; the button is the fix of the first error that has one. */
+async function showBatchError(errors: readonly CodedError[]): Promise<void> {
+  const message = errors.map((e) => e.message).join(' ');
+  const fix = errors.map((e) => settingFix(e.code)).find((f) => f !== undefined);
   const choice = await vscode.window.showErrorMessage(message, ...(fix ? [fix.label] : []), 'Show Log');
   if (choice === 'Show Log') outputLog().show(true);
   else if (fix && choice === fix.label) await vscode.commands.executeCommand('workbench.action.openSettings', fix.setting);
@@ -89,7 +92,7 @@ async function runPlans(host: BatchHost, plans: BatchPlan[], prompts: string[], 
           );
         } catch (error) {
           if (source.token.isCancellationRequested || isCancellation(error)) run.cancelled = true;
-          else run.errors.push(requestFailure(error, `critiquing ${what}`));
+          else run.errors.push(codedRequestFailure(error, `critiquing ${what}`));
         } finally {
           running.delete(plan.outDir);
           listening.dispose();
@@ -102,7 +105,7 @@ async function runPlans(host: BatchHost, plans: BatchPlan[], prompts: string[], 
           const c = summary.counts;
           log.info(`  ${summary.status}: ${c.done} done, ${c.failed} failed, ${c.skipped} already done of ${c.total}; manifest ${summary.manifestPath}`);
         } else if (outcome) {
-          run.errors.push(outcome.error.message);
+          run.errors.push(outcome.error);
           log.error(`  ${outcome.error.file}: ${outcome.error.message}`);
         } else if (run.cancelled) {
           log.info('  cancelled');
@@ -149,7 +152,7 @@ export async function critiqueVideos(host: BatchHost, folders: vscode.Uri[] | un
   const run = await runPlans(host, plans, prompts, `${videos} video${videos === 1 ? '' : 's'} in ${what}`);
   const outDir = plans[0]!.outDir;
   if (run.errors.length) {
-    await showBatchError(run.errors.join(' '));
+    await showBatchError(run.errors);
     return;
   }
   const message = batchOutcomeMessage(videos, prompts.length, run.counts, run.cancelled);
@@ -175,7 +178,7 @@ export function registerBatchCommands(host: BatchHost): vscode.Disposable[] {
   const guarded = (task: () => Promise<void>) => () =>
     task().catch((error: unknown) => {
       outputLog().error(`batch: ${errorMessage(error)}`);
-      void showBatchError(errorMessage(error));
+      void showBatchError([{ code: 'internal', message: errorMessage(error) }]);
     });
   return [
     vscode.commands.registerCommand(CRITIQUE_WORKSPACE_COMMAND, () =>

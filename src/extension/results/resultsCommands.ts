@@ -71,7 +71,7 @@ async function exportReport(dir: string): Promise<void> {
   }
   outputLog().info(`report (${format}) of ${written.rows.length} results in ${dir} → ${target.fsPath}`);
   const open = format === 'html' ? 'Open in Browser' : 'Open';
-  const choice = await vscode.window.showInformationMessage(`Report of ${written.totals.results} results (${written.totals.failed} failed${written.totals.unreadable ? `, ${written.totals.unreadable} result files unreadable: listed in the report` : ''}) saved to ${path.basename(target.fsPath)}.`, open, 'Reveal in File Explorer');
+  const choice = await vscode.window.showInformationMessage(`Report of ${written.totals.results} results (${written.totals.unparsed} unparsed, ${written.totals.failed} failed${written.totals.unreadable ? `, ${written.totals.unreadable} result files unreadable: listed in the report` : ''}) saved to ${path.basename(target.fsPath)}.`, open, 'Reveal in File Explorer');
   if (choice === 'Open in Browser') await vscode.env.openExternal(target);
   else if (choice === 'Open') await vscode.window.showTextDocument(target);
   else if (choice) await vscode.commands.executeCommand('revealFileInOS', target);
