@@ -2,7 +2,7 @@
  * Messages between the extension host and the review view (review mode: one video after another from a results
  * folder, labelled from the keyboard), and their validators.
  */
-import type { LabelEntry, LabelledViolation, LabelValue } from '../engine/labels/labelStore';
+import type { LabelEntry, LabelledViolation, LabelValue } from './labelEntry';
 import type { CriticResult } from './result';
 import { isCriticResult, isPlaybackView, type PlaybackView } from './webviewMessages';
 

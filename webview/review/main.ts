@@ -1,6 +1,6 @@
 // Review mode: one video after another from a results folder, labelled from the keyboard (REVIEW_KEYMAP). Each
 // change of a video's label is sent to the host, which writes it to the labels file at once.
-import type { LabelValue } from '../../src/engine/labels/labelStore.js';
+import type { LabelValue } from '../../src/shared/labelEntry.js';
 import type { CriticResult } from '../../src/shared/result.js';
 import { keyLabel, REVIEW_KEYMAP, reviewActionFor, scoreOf, type ReviewAction } from '../../src/shared/reviewKeymap.js';
 import { parseToReviewMessage, type FromReviewMessage, type ReviewItemView, type ToReviewMessage } from '../../src/shared/reviewMessages.js';

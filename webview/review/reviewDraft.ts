@@ -1,6 +1,6 @@
 // What the reviewer has said about one video so far — the label, each violation accepted, rejected, re-timed or
 // added — with an undo history: pure data, no DOM. The review view saves the label it gives whenever it changes.
-import type { LabelEntry, LabelledViolation, LabelValue } from '../../src/engine/labels/labelStore.js';
+import type { LabelEntry, LabelledViolation, LabelValue } from '../../src/shared/labelEntry.js';
 import type { Violation } from '../../src/shared/result.js';
 
 export type Decision = 'accepted' | 'rejected' | null;
