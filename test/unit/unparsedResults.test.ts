@@ -78,7 +78,7 @@ describe('unparsed is not a verdict', () => {
     writeFileSync(join(out, 'results', 'k.mp4.critic-v2.tiny-fp32.json'), JSON.stringify(critique('/v/k.mp4', PARSED)));
     writeFileSync(join(out, 'results', 'f.mp4.critic-v2.tiny-fp32.failed.json'), JSON.stringify({ video: '/v/f.mp4', prompt: { id: 'critic', version: 2 }, model: 'tiny-fp32', error: 'not a video' }));
     const report = await buildReport(out);
-    assert.deepEqual(report.totals, { results: 1, unparsed: 1, failed: 1 });
+    assert.deepEqual(report.totals, { results: 1, unparsed: 1, failed: 1, unreadable: 0 });
     const group = report.groups[0]!;
     assert.deepEqual([group.count, group.unparsed, group.failed, group.mean_score], [2, 1, 1, 0]);
     assert.deepEqual(group.bands, { high: 0, medium: 0, low: 1 }, 'the unparsed critique is in no band');

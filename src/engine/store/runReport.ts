@@ -78,7 +78,9 @@ function resultShapeProblem(data: Record<string, unknown>): string | null {
   if (data.mode !== 'reward' && data.mode !== 'critic') return '"mode" is neither "reward" nor "critic"';
   if (!Array.isArray(data.violations) || !data.violations.every((v) => isObject(v) && typeof v.category === 'string')) return 'no "violations" list';
   const verdict = data.mode === 'reward' ? data.reward : data.critic;
-  if (verdict !== undefined && (!isObject(verdict) || typeof verdict.score !== 'number' || !Number.isFinite(verdict.score))) return `"${String(data.mode)}.score" is not a number`;
+  // A critique whose trials did not parse has no score (null): unparsed, not damaged.
+  const scoreOk = (score: unknown) => (typeof score === 'number' && Number.isFinite(score)) || (data.mode === 'critic' && score === null);
+  if (verdict !== undefined && (!isObject(verdict) || !scoreOk(verdict.score))) return `"${String(data.mode)}.score" is not a number`;
   return null;
 }
 
