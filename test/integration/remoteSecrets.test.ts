@@ -80,7 +80,8 @@ describe('secrets', () => {
     const out = join(scratch, 'echo');
     const r = await runCli(['batch', join(scratch, 'videos'), '--out', out, '--endpoint', url, '--model-name', 'tiny', '--video-input', 'url', '--cache-dir', join(scratch, 'cache-echo')], { COSMOS_CRITIC_API_KEY: key });
     assert.equal(r.code, 1, r.stderr);
-    assert.deepEqual(seen, [`Bearer ${key}`], 'the key was sent');
+    // The server is asked for its kind (/v1/metadata) and then for the answer: the key goes with every request.
+    assert.ok(seen.length >= 1 && seen.every((h) => h === `Bearer ${key}`), `the key was sent: ${JSON.stringify(seen)}`);
     assert.match(r.stderr, /refused the request \(HTTP 400: bad request; headers were .*"authorization":"Bearer \*\*\*"/);
     const written = everythingWritten(out);
     assert.match(written, /failed\.json/);
@@ -94,7 +95,7 @@ describe('secrets', () => {
     const out = join(scratch, 'url-key');
     const r = await runCli(['batch', join(scratch, 'videos'), '--out', out, '--endpoint', url, '--model-name', 'tiny', '--video-input', 'url', '--cache-dir', join(scratch, 'cache-url')], { COSMOS_CRITIC_API_KEY: '' });
     assert.equal(r.code, 1, r.stderr);
-    assert.deepEqual(seen, [`Basic ${Buffer.from('team:urlS3cretKey').toString('base64')}`]);
+    assert.ok(seen.length >= 1 && seen.every((h) => h === `Basic ${Buffer.from('team:urlS3cretKey').toString('base64')}`), JSON.stringify(seen));
     const [run] = readdirSync(join(out, 'runs'));
     const manifest = JSON.parse(readFileSync(join(out, 'runs', run!, 'manifest.json'), 'utf8')) as { device: string };
     assert.match(manifest.device, /^http:\/\/\*\*\*@127\.0\.0\.1:\d+\/v1$/);

@@ -229,7 +229,7 @@ describe('result files: `report` names the bad file, counts the others and exits
       assert.ok(lines[0]!.startsWith(`cosmos-critic: ${bad}: `), lines[0]);
       assert.match(lines[0]!, c.problem);
       const report = JSON.parse(r.stdout) as RunReport;
-      assert.deepEqual(report.totals, { results: 2, failed: 0, unreadable: 1 });
+      assert.deepEqual(report.totals, { results: 2, unparsed: 0, failed: 0, unreadable: 1 });
       assert.deepEqual(report.rows.map((row) => row.video).sort(), ['/videos/a.mp4', '/videos/b.mp4']);
       assert.equal(report.problems[0]!.file, bad);
       for (const format of ['csv', 'html']) {

@@ -62,7 +62,8 @@ describe('cosmos-critic serve ↔ cosmos-critic score --endpoint', () => {
     const r = cli(['critique', '--endpoint', baseUrl, '--max-new-tokens', '6', '--trials', '1', '--format', 'text', videoPath('short')]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^--- trial 1 ---\n/);
-    assert.match(r.stdout, /critic score \d\.\d{3}/);
+    // The tiny model's text never parses into an answer: the run says so instead of printing a score.
+    assert.match(r.stdout, /unparsed: no trial's answer could be read/);
   });
 
   it('a dead endpoint is one clear line and exit 1', () => {
