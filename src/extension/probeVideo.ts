@@ -16,8 +16,10 @@ async function showFileError(error: FileError): Promise<void> {
   const name = path.basename(error.file);
   const message = error.message.includes(name) ? error.message : `${name}: ${error.message}`;
   const fix = settingFix(error.code);
-  const choice = await vscode.window.showErrorMessage(message, ...(fix ? [fix.label] : []));
-  if (fix && choice === fix.label) await vscode.commands.executeCommand('workbench.action.openSettings', fix.setting);
+  outputLog().error(message);
+  const choice = await vscode.window.showErrorMessage(message, ...(fix ? [fix.label] : []), 'Show Log');
+  if (choice === 'Show Log') outputLog().show(true);
+  else if (fix && choice === fix.label) await vscode.commands.executeCommand('workbench.action.openSettings', fix.setting);
 }
 
 /** Probes the videos in the critic server, then opens a player panel for each one that worked. */

@@ -132,16 +132,19 @@ describe('review mode: label a batch of critiques from the keyboard', () => {
     for (let i = 0; i < listed; i++) await press('a');
     await w().waitFor('every violation accepted', () => frame.locator(`${ui.violation}.undecided`).count(), (n) => n === 0);
 
-    const before_ = await frame.evaluate((s) => Number(document.querySelector<HTMLElement>(`${s}[data-index="0"]`)!.dataset.end), ui.span);
-    await w().step('drag the end of violation 1', async () => {
-      const { track, span } = await boxes(frame, 0);
+    // The range violation (not the point one): its end handle is wide enough to grab.
+    const DRAGGED = await frame.evaluate((s) => [...document.querySelectorAll<HTMLElement>(s)].findIndex((el) => Number(el.dataset.end) - Number(el.dataset.start) > 0.2), ui.span);
+    assert.ok(DRAGGED >= 0, 'a violation with a range to drag');
+    const before_ = await frame.evaluate(([s, i]) => Number(document.querySelector<HTMLElement>(`${s}[data-index="${i}"]`)!.dataset.end), [ui.span, DRAGGED] as const);
+    await w().step('drag the end of a range violation', async () => {
+      const { track, span } = await boxes(frame, DRAGGED);
       const y = span.y + span.height / 2;
       await w().page.mouse.move(span.x + span.width - 1, y);
       await w().page.mouse.down();
       await w().page.mouse.move(Math.min(track.x + track.width - 2, span.x + span.width + track.width * 0.05), y, { steps: 8 });
       await w().page.mouse.up();
     });
-    const after_ = await w().waitFor('the span ends later', () => frame.evaluate((s) => Number(document.querySelector<HTMLElement>(`${s}[data-index="0"]`)!.dataset.end), ui.span), (end) => end > before_ + 0.01);
+    const after_ = await w().waitFor('the span ends later', () => frame.evaluate(([s, i]) => Number(document.querySelector<HTMLElement>(`${s}[data-index="${i}"]`)!.dataset.end), [ui.span, DRAGGED] as const), (end) => end > before_ + 0.01);
 
     await w().step('draw a missed violation and pick its category', async () => {
       const { track } = await boxes(frame, 0);
