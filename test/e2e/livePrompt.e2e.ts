@@ -284,7 +284,7 @@ describe('Live prompt re-runs in a real VS Code workbench', () => {
         assert.notEqual(row.previousMeta.split(' · ')[1], row.currentMeta.split(' · ')[1], 'v1 and v2 show the same prompt sha256');
         // Between two unparsed critiques there is no score to compare; otherwise the change has a direction.
         const bothUnparsed = readResult(resultFile(1)).status === 'unparsed' && readResult(resultFile(2)).status === 'unparsed';
-        if (bothUnparsed) assert.equal(row.scoreDirection, null, 'no score change between two unparsed critiques');
+        if (bothUnparsed) assert.equal(row.scoreDirection, 'none', 'no score change between two unparsed critiques');
         else assert.ok(row.scoreDirection !== null && ['up', 'down', 'same'].includes(row.scoreDirection), `score change direction ${row.scoreDirection}`);
         // Two critiques: their violations side by side, or the line saying neither found one.
         assert.ok(row.violationChanges > 0 || row.noViolations, 'neither a violation diff nor "Neither version found a violation."');
