@@ -7,6 +7,7 @@ import { decodeFrames, type RgbFrame } from '../../src/engine/media/frameDecoder
 import { locateFfmpeg } from '../../src/engine/media/ffmpegTools';
 import { probeVideo } from '../../src/engine/media/probeVideo';
 import { ropePositions, type TimeRule } from '../../src/engine/model/mropePositions';
+import { QWEN25_VL_PREPROCESSING } from '../../src/engine/inputs/modelInputs';
 import { videoPatches } from '../../src/engine/vision/videoPatches';
 import type { SamplingOptions } from '../../src/shared/video';
 
@@ -42,15 +43,6 @@ const OPTIONS: Record<GoldenSet['mode'], SamplingOptions> = {
   critic_fps16: { rule: 'fps', fps: 16, total_pixels: 6422528 },
   critic_fps4: { rule: 'fps', fps: 4, total_pixels: 6422528 },
   reward: { rule: 'reward' },
-};
-
-const CLIP_NORM = {
-  mean: [0.48145466, 0.4578275, 0.40821073] as const,
-  std: [0.26862954, 0.26130258, 0.27577711] as const,
-  rescale: 1 / 255,
-  patchSize: 14,
-  temporalPatchSize: 2,
-  mergeSize: 2,
 };
 
 const goldenFrames = (s: GoldenSet): Buffer => gunzipSync(readFileSync(join(GOLDEN, s.frames_file)));
@@ -115,7 +107,7 @@ describe('golden: pixel_values from the golden frames', () => {
       async function* frames(): AsyncGenerator<RgbFrame> {
         for (let i = 0; i < n; i++) yield { position: i, index: i, time_s: 0, width: w, height: h, data: gold.subarray(i * h * w * 3, (i + 1) * h * w * 3) };
       }
-      const got = await videoPatches(frames(), n, w, h, CLIP_NORM);
+      const got = await videoPatches(frames(), n, w, h, QWEN25_VL_PREPROCESSING);
       assert.deepEqual(got.grid, meta.video_grid_thw);
       assert.equal(got.rows, meta.shape[0]);
       assert.equal(got.rowLength, meta.shape[1]);
