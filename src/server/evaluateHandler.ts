@@ -35,7 +35,7 @@ export function createEvaluateHandler(connection: Connection, host: EngineHost, 
         onProgress: (e) => workDone?.report(progressMessage(e)),
         onText: (trial, delta) => params.jobId && void connection.sendNotification(TextDeltaNotification, { jobId: params.jobId, trial, delta }),
       });
-      return { ok: true, result };
+      return { ok: true, result, resultFile: null };
     } catch (err) {
       if (signal.aborted) throw cancelledError('cancelled');
       return { ok: false, error: fileErrorOf(params.path, err) };

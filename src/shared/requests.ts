@@ -37,6 +37,15 @@ export interface ProbeResponse {
 
 export const ProbeRequest = new RequestType<ProbeParams, ProbeResponse, void>('critic/probe');
 
+/** Where a job's result is recorded: a results store (src/engine/store/resultStore.ts) rooted at `root`. */
+export interface StoreTarget {
+  /** The store's folder (`<workspace folder>/.cosmos-critic`, or cosmosCritic.resultsDir); result files go under `<root>/results/`. */
+  root: string;
+  /** Result files are named by the video's path under this folder (its workspace folder); default, or when the video
+   *  lies outside it: the video's own folder. */
+  videosRoot?: string;
+}
+
 /** One video through the local model: reward (`critic/score`) or critique (`critic/critique`). */
 export interface EvaluateParams extends WorkDoneProgressParams {
   path: string;
@@ -48,9 +57,14 @@ export interface EvaluateParams extends WorkDoneProgressParams {
   force?: boolean;
   /** Echoed in `critic/text` notifications so the client can route streamed text to its panel. */
   jobId?: string;
+  /** Record the result (or the failure) in this results store; absent: nothing is written. */
+  store?: StoreTarget;
 }
 
-export type EvaluateOutcome = { ok: true; result: CriticResult } | { ok: false; error: FileError };
+/** `resultFile`: where the store wrote the result (null when no store was given, or writing failed: `writeError` says why). */
+export type EvaluateOutcome =
+  | { ok: true; result: CriticResult; resultFile: string | null; writeError?: FileError }
+  | { ok: false; error: FileError };
 
 export const ScoreRequest = new RequestType<EvaluateParams, EvaluateOutcome, void>('critic/score');
 export const CritiqueRequest = new RequestType<EvaluateParams, EvaluateOutcome, void>('critic/critique');
