@@ -76,14 +76,17 @@ function workerFile(): string | undefined {
 
 let shared: ResizePool | null | undefined;
 
+export const defaultThreads = (cores: number): number => (cores < 4 ? 0 : Math.min(4, cores - 1));
+
 /**
  * The process's pool: COSMOS_CRITIC_RESIZE_THREADS workers (0 resizes on the calling thread), by default one per
- * core beyond the first, at most 4. Null when resizing runs inline.
+ * core beyond the first, at most 4, from 4 cores up. Below 4 cores ffmpeg's decoding holds the other core, so a
+ * resize thread only adds hand-offs (measured slower on 2 cores): resizing runs inline. Null when it runs inline.
  */
 export function resizePool(): ResizePool | null {
   if (shared !== undefined) return shared;
   const configured = Number(process.env.COSMOS_CRITIC_RESIZE_THREADS);
-  const threads = Number.isInteger(configured) && configured >= 0 && configured <= 64 ? configured : Math.min(4, Math.max(0, availableParallelism() - 1));
+  const threads = Number.isInteger(configured) && configured >= 0 && configured <= 64 ? configured : defaultThreads(availableParallelism());
   const file = workerFile();
   shared = threads > 0 && file ? new ResizePool(threads, file) : null;
   return shared;
