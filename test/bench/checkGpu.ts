@@ -32,7 +32,7 @@ const deviceId = Number(values['cuda-device'] ?? 0);
 const newTokens = Number(values.tokens ?? 64);
 
 /** The one line a machine without CUDA gets: what to install and how. */
-export const NO_CUDA_LINE =
+const NO_CUDA_LINE =
   `check:gpu: no CUDA here — onnxruntime-node's CUDA provider (libonnxruntime_providers_cuda.so, Linux x64 only) is not installed. ` +
   `Install it on a machine with an NVIDIA driver, CUDA 12 and cuDNN 9: ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install ` +
   `(it downloads from NuGet), then run npm run check:gpu again; npm run check:gpu -- --cpu-only checks this script without a GPU.`;
