@@ -7,6 +7,9 @@
 // check of this script on a machine without a GPU.
 import * as ort from 'onnxruntime-node';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CUDA_INSTALL_HINT, cudaProviderInstalled } from '../../src/engine/model/executionProvider';
 import { generateText } from '../../src/engine/model/generateText';
@@ -25,6 +28,7 @@ const { values } = parseArgs({
     // Internal: one device-resident KV probe, run in a child process.
     'kv-probe': { type: 'string' },
     precision: { type: 'string' },
+    reference: { type: 'string' },
   },
 });
 const cpuOnly = values['cpu-only'] ?? false;
@@ -87,22 +91,35 @@ async function forcedStepLogits(model: LocalModel, length: number, tokens: reado
   return logits;
 }
 
+/** What the child compares against: the engine's CPU run, handed over in a file. */
+interface ProbeReference {
+  promptIds: number[];
+  prefillLogits: number[];
+  tokens: number[];
+}
+
 /**
- * Child process: the decoder in its own session with present.* preferred on the device, each step's presents fed back
- * as the next step's past. Prints one JSON line.
+ * Child process: the decoder in its own session on `provider` with present.* preferred on the device, each step's
+ * presents fed back as the next step's past; the token embeddings on the CPU. Prints one JSON line.
  */
-async function kvProbe(provider: string, precision: Precision, dir: string, length: number): Promise<void> {
-  const cpu = await LocalModel.load(dir, { device: 'cpu', precision });
-  const reference = await engineDecode(cpu, length);
-  const presentNames = Array.from({ length: cpu.config.numLayers }, (_, i) => [`present.${i}.key`, `present.${i}.value`]).flat();
-  const session = await ort.InferenceSession.create(openModelFolder(dir, precision).graphs.decoder_model_merged, {
+async function kvProbe(provider: string, precision: Precision, dir: string, referenceFile: string): Promise<void> {
+  const reference = JSON.parse(readFileSync(referenceFile, 'utf8')) as ProbeReference;
+  const folder = openModelFolder(dir, precision);
+  const { numLayers, hiddenSize, numKeyValueHeads, headDim } = folder.config;
+  const embedSession = await ort.InferenceSession.create(folder.graphs.embed_tokens, { logSeverityLevel: 3 });
+  const embed = async (ids: readonly number[]) =>
+    (await embedSession.run({ input_ids: new ort.Tensor('int64', BigInt64Array.from(ids.map(BigInt)), [1, ids.length]) })).inputs_embeds!.data as Float32Array;
+  const presentNames = Array.from({ length: numLayers }, (_, i) => [`present.${i}.key`, `present.${i}.value`]).flat();
+  const session = await ort.InferenceSession.create(folder.graphs.decoder_model_merged, {
     executionProviders: provider === 'cuda' ? [{ name: 'cuda', deviceId }] : [provider],
     logSeverityLevel: 3,
     preferredOutputLocation: Object.fromEntries(presentNames.map((n) => [n, 'gpu-buffer' as const])),
   });
-  const ids = promptIds(cpu, length);
-  let past: Record<string, ort.Tensor> = cpu.emptyCache().tensors;
-  let embeds = await cpu.embedTokens(ids);
+  const ids = reference.promptIds;
+  let past: Record<string, ort.Tensor> = Object.fromEntries(
+    presentNames.map((n) => [n.replace('present', 'past_key_values'), new ort.Tensor('float32', new Float32Array(0), [1, numKeyValueHeads, 0, headDim])]),
+  );
+  let embeds = await embed(ids);
   let positions = ropePositions(ids.length).positionIds;
   let seq = ids.length;
   let total = 0;
@@ -110,10 +127,10 @@ async function kvProbe(provider: string, precision: Precision, dir: string, leng
   let location = 'none';
   const tokens: number[] = [];
   let started = performance.now();
-  while (tokens.length < newTokens) {
+  while (tokens.length < reference.tokens.length) {
     total += seq;
     const out = await session.run({
-      inputs_embeds: new ort.Tensor('float32', embeds, [1, seq, cpu.config.hiddenSize]),
+      inputs_embeds: new ort.Tensor('float32', embeds, [1, seq, hiddenSize]),
       attention_mask: new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]),
       position_ids: new ort.Tensor('int64', positions, [3, 1, seq]),
       ...past,
@@ -129,17 +146,18 @@ async function kvProbe(provider: string, precision: Precision, dir: string, leng
     tokens.push(token);
     for (const old of Object.values(past)) if (old.location === 'gpu-buffer') old.dispose();
     past = Object.fromEntries(presentNames.map((n) => [n.replace('present', 'past_key_values'), out[n]!]));
-    embeds = await cpu.embedTokens([token]);
+    embeds = await embed([token]);
     positions = BigInt64Array.from([total, total, total].map(BigInt));
     seq = 1;
   }
   for (const old of Object.values(past)) if (old.location === 'gpu-buffer') old.dispose();
   await session.release();
+  await embedSession.release();
   process.stdout.write(
     JSON.stringify({
       present_location: location,
       device_resident: location === 'gpu-buffer',
-      max_abs_logit_diff_to_cpu: +maxAbsDiff(reference.prefillLogits, prefillLogits!).toExponential(3),
+      max_abs_logit_diff_to_cpu: +maxAbsDiff(Float32Array.from(reference.prefillLogits), prefillLogits!).toExponential(3),
       greedy_tokens_equal_to_cpu: reference.tokens.every((t, i) => t === tokens[i]),
       tokens_per_s: +((tokens.length * 1000) / (performance.now() - started)).toFixed(1),
     }) + '\n',
@@ -147,20 +165,36 @@ async function kvProbe(provider: string, precision: Precision, dir: string, leng
 }
 
 /** Runs one probe in a child process, so that a crash or a hang is reported instead of ending the check. */
-function runProbe(provider: string, precision: Precision, dir: string, length: number): Record<string, unknown> {
-  const args = ['--import', 'tsx', __filename, '--kv-probe', provider, '--precision', precision, '--model', dir, '--tokens', String(newTokens), '--cuda-device', String(deviceId)];
-  const child = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 300_000, env: { ...process.env, CHECK_GPU_PROMPT_TOKENS: String(length) } });
+function runProbe(provider: string, precision: Precision, dir: string, referenceFile: string): Record<string, unknown> {
+  const args = ['--import', 'tsx', __filename, '--kv-probe', provider, '--precision', precision, '--model', dir, '--reference', referenceFile, '--cuda-device', String(deviceId)];
+  const child = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 600_000 });
   const line = child.stdout.trim().split('\n').at(-1) ?? '';
   if (child.status === 0 && line.startsWith('{')) return JSON.parse(line) as Record<string, unknown>;
   const lines = child.stderr.trim().split('\n');
   const own = lines.find((l) => l.startsWith('check:gpu: '))?.slice('check:gpu: '.length);
-  const reason = child.signal ? `the probe died with ${child.signal}` : (own ?? lines.find((l) => /error|fail/i.test(l)) ?? `exit ${child.status}`);
+  const reason =
+    (child.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT'
+      ? 'the probe took more than 10 minutes'
+      : child.signal
+        ? `the probe died with ${child.signal}`
+        : (own ?? lines.find((l) => /error|fail/i.test(l)) ?? `exit ${child.status}`);
   return { device_resident: false, error: reason.slice(0, 400) };
+}
+
+function probeAll(precision: Precision, dir: string, reference: ProbeReference): Record<string, unknown> {
+  const scratch = mkdtempSync(join(tmpdir(), 'check-gpu-'));
+  try {
+    const file = join(scratch, 'reference.json');
+    writeFileSync(file, JSON.stringify(reference));
+    return Object.fromEntries((cpuOnly ? ['cpu'] : ['cuda', 'webgpu']).map((provider) => [provider, runProbe(provider, precision, dir, file)]));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 async function main(): Promise<number> {
   if (values['kv-probe']) {
-    await kvProbe(values['kv-probe'], (values.precision ?? 'fp32') as Precision, values.model!, Number(process.env.CHECK_GPU_PROMPT_TOKENS ?? 256));
+    await kvProbe(values['kv-probe'], (values.precision ?? 'fp32') as Precision, values.model!, values.reference!);
     return 0;
   }
   if (!cpuOnly && !cudaProviderInstalled()) {
@@ -195,7 +229,7 @@ async function main(): Promise<number> {
       greedy_tokens_equal: onCpu.tokens.every((t, i) => t === onGpu.tokens[i]),
       cpu_tokens_per_s: +onCpu.tokensPerSecond.toFixed(1),
       gpu_tokens_per_s: +onGpu.tokensPerSecond.toFixed(1),
-      kv_on_device: Object.fromEntries((cpuOnly ? ['cpu'] : ['cuda', 'webgpu']).map((provider) => [provider, runProbe(provider, precision, dir, promptLength)])),
+      kv_on_device: probeAll(precision, dir, { promptIds: promptIds(cpu, promptLength), prefillLogits: [...onCpu.prefillLogits], tokens: onCpu.tokens }),
     };
   }
   process.stdout.write(JSON.stringify(report, null, 2) + '\n');
