@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import {
@@ -17,12 +18,15 @@ import {
   type ServerOptions,
   type WorkDoneProgressBegin,
   type WorkDoneProgressEnd,
+  type WorkDoneProgressParams,
   type WorkDoneProgressReport,
 } from 'vscode-languageclient/node';
+import type { CodedError } from '../shared/errorCodes';
 import { BackendInfoRequest, TextDeltaNotification, type BackendInfo, type TextDeltaParams } from '../shared/requests';
 import { apiKeyRevision, serverProcessOptions } from './backend/apiKey';
+import type { Config } from './config';
 import { outputLog } from './outputLog';
-import { criticServerOptions } from './serverSettings';
+import { codedRequestFailure, isCancellation } from './requestErrors';
 
 const RESTART_WINDOW_MS = 3 * 60_000;
 const MAX_RESTARTS_IN_WINDOW = 4;
@@ -60,6 +64,27 @@ class CrashReporter implements ErrorHandler {
   }
 }
 
+/** What a job reports while it runs, and how it is cancelled. */
+export interface JobCallbacks {
+  /** Cancels the request over LSP. */
+  token: vscode.CancellationToken;
+  /** What was under way, for the message of a failure ("critiquing ball.mp4"). */
+  doing: string;
+  /** Each work-done begin and report of the server: its message ('' when it gave none) and percentage. */
+  onStage?(message: string, percentage: number | undefined): void;
+  /** Streamed critique text; given, the request names the job so that the server streams to it. */
+  onText?(trial: number, delta: string): void;
+}
+
+/** How a job ended: the server's answer, cancelled, or failed as a whole (server stopped, bad request, …). */
+export type JobResult<R> = { kind: 'done'; value: R } | { kind: 'cancelled' } | { kind: 'failed'; error: CodedError };
+
+export interface RunningJob<R> {
+  /** The job id the server's streamed text carries. */
+  id: string;
+  result: Promise<JobResult<R>>;
+}
+
 /**
  * The one connection to the critic server. Nothing starts until the first request (or
  * `start()`); the server is restarted before the next request when its settings changed.
@@ -72,21 +97,68 @@ export class CriticClient {
   private inFlight = 0;
   private readonly textListeners = new Set<(params: TextDeltaParams) => void>();
 
-  constructor(private readonly extensionUri: vscode.Uri) {}
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly config: Config,
+  ) {}
 
   /** Whether a server process has been started (the status bar asks it questions only then). */
   get running(): boolean {
     return this.client?.isRunning() ?? false;
   }
 
+  /**
+   * Runs one job: allocates its id and work-done token, follows its stages and streamed text until it ends, forwards
+   * cancellation, and turns a request that failed as a whole into a coded failure. Every long request goes through here.
+   */
+  runJob<P extends WorkDoneProgressParams & { jobId?: string }, R>(
+    type: RequestType<P, R, void>,
+    params: Omit<P, 'workDoneToken' | 'jobId'>,
+    callbacks: JobCallbacks,
+  ): RunningJob<R> {
+    const id = randomUUID();
+    return { id, result: this.job(id, type, params, callbacks) };
+  }
+
+  private async job<P extends WorkDoneProgressParams & { jobId?: string }, R>(
+    id: string,
+    type: RequestType<P, R, void>,
+    params: Omit<P, 'workDoneToken' | 'jobId'>,
+    { token, doing, onStage, onText }: JobCallbacks,
+  ): Promise<JobResult<R>> {
+    const workDoneToken = `job-${id}`;
+    const listeners: vscode.Disposable[] = [];
+    try {
+      if (onText) {
+        listeners.push(
+          this.onTextDelta((delta) => {
+            if (delta.jobId === id) onText(delta.trial, delta.delta);
+          }),
+        );
+      }
+      listeners.push(
+        await this.onWorkDoneProgress(workDoneToken, (value) => {
+          if (value.kind !== 'end') onStage?.(value.message ?? '', value.percentage);
+        }),
+      );
+      const request = { ...params, workDoneToken, ...(onText ? { jobId: id } : {}) } as P;
+      return { kind: 'done', value: await this.request(type, request as RequestParam<P>, token) };
+    } catch (error) {
+      if (token.isCancellationRequested || isCancellation(error)) return { kind: 'cancelled' };
+      return { kind: 'failed', error: codedRequestFailure(error, doing) };
+    } finally {
+      for (const listener of listeners) listener.dispose();
+    }
+  }
+
   /** Streamed critique text from every job; listeners pick theirs by job id. */
-  onTextDelta(listener: (params: TextDeltaParams) => void): vscode.Disposable {
+  private onTextDelta(listener: (params: TextDeltaParams) => void): vscode.Disposable {
     this.textListeners.add(listener);
     return new vscode.Disposable(() => this.textListeners.delete(listener));
   }
 
   /** Work-done progress the server reports under a token the client chose (sent as `workDoneToken`). */
-  async onWorkDoneProgress(
+  private async onWorkDoneProgress(
     token: string,
     handler: (value: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd) => void,
   ): Promise<vscode.Disposable> {
@@ -151,7 +223,7 @@ export class CriticClient {
   }
 
   private settingsChanged(): boolean {
-    return this.startedWith !== undefined && this.startedWith !== JSON.stringify(criticServerOptions()) + apiKeyRevision();
+    return this.startedWith !== undefined && this.startedWith !== JSON.stringify(this.config.criticServerOptions()) + apiKeyRevision();
   }
 
   private async createAndStart(): Promise<LanguageClient> {
@@ -168,7 +240,7 @@ export class CriticClient {
       documentSelector: [{ language: 'critic-prompt' }],
       // A function, so that each automatic restart reads the settings afresh.
       initializationOptions: () => {
-        const options = criticServerOptions();
+        const options = this.config.criticServerOptions();
         this.startedWith = JSON.stringify(options) + apiKeyRevision();
         outputLog().info(`Starting the critic server (ffmpeg: ${options.ffmpegPath ?? 'from PATH'}).`);
         return options;
