@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import {
@@ -21,12 +20,11 @@ import {
   type WorkDoneProgressParams,
   type WorkDoneProgressReport,
 } from 'vscode-languageclient/node';
-import type { CodedError } from '../shared/errorCodes';
 import { BackendInfoRequest, TextDeltaNotification, type BackendInfo, type TextDeltaParams } from '../shared/requests';
 import { apiKeyRevision, serverProcessOptions } from './backend/apiKey';
 import type { Config } from './config';
 import { outputLog } from './outputLog';
-import { codedRequestFailure, isCancellation } from './requestErrors';
+import { runJob, type JobCallbacks, type JobConnection, type JobParams, type RunningJob } from './jobRunner';
 
 const RESTART_WINDOW_MS = 3 * 60_000;
 const MAX_RESTARTS_IN_WINDOW = 4;
@@ -64,27 +62,6 @@ class CrashReporter implements ErrorHandler {
   }
 }
 
-/** What a job reports while it runs, and how it is cancelled. */
-export interface JobCallbacks {
-  /** Cancels the request over LSP. */
-  token: vscode.CancellationToken;
-  /** What was under way, for the message of a failure ("critiquing ball.mp4"). */
-  doing: string;
-  /** Each work-done begin and report of the server: its message ('' when it gave none) and percentage. */
-  onStage?(message: string, percentage: number | undefined): void;
-  /** Streamed critique text; given, the request names the job so that the server streams to it. */
-  onText?(trial: number, delta: string): void;
-}
-
-/** How a job ended: the server's answer, cancelled, or failed as a whole (server stopped, bad request, …). */
-export type JobResult<R> = { kind: 'done'; value: R } | { kind: 'cancelled' } | { kind: 'failed'; error: CodedError };
-
-export interface RunningJob<R> {
-  /** The job id the server's streamed text carries. */
-  id: string;
-  result: Promise<JobResult<R>>;
-}
-
 /**
  * The one connection to the critic server. Nothing starts until the first request (or
  * `start()`); the server is restarted before the next request when its settings changed.
@@ -107,49 +84,16 @@ export class CriticClient {
     return this.client?.isRunning() ?? false;
   }
 
-  /**
-   * Runs one job: allocates its id and work-done token, follows its stages and streamed text until it ends, forwards
-   * cancellation, and turns a request that failed as a whole into a coded failure. Every long request goes through here.
-   */
-  runJob<P extends WorkDoneProgressParams & { jobId?: string }, R>(
-    type: RequestType<P, R, void>,
-    params: Omit<P, 'workDoneToken' | 'jobId'>,
-    callbacks: JobCallbacks,
-  ): RunningJob<R> {
-    const id = randomUUID();
-    return { id, result: this.job(id, type, params, callbacks) };
+  /** Runs one job (see `runJob`): every long request of the extension goes through here. */
+  runJob<P extends WorkDoneProgressParams & { jobId?: string }, R>(type: RequestType<P, R, void>, params: JobParams<P>, callbacks: JobCallbacks): RunningJob<R> {
+    return runJob(this.jobConnection, type, params, callbacks);
   }
 
-  private async job<P extends WorkDoneProgressParams & { jobId?: string }, R>(
-    id: string,
-    type: RequestType<P, R, void>,
-    params: Omit<P, 'workDoneToken' | 'jobId'>,
-    { token, doing, onStage, onText }: JobCallbacks,
-  ): Promise<JobResult<R>> {
-    const workDoneToken = `job-${id}`;
-    const listeners: vscode.Disposable[] = [];
-    try {
-      if (onText) {
-        listeners.push(
-          this.onTextDelta((delta) => {
-            if (delta.jobId === id) onText(delta.trial, delta.delta);
-          }),
-        );
-      }
-      listeners.push(
-        await this.onWorkDoneProgress(workDoneToken, (value) => {
-          if (value.kind !== 'end') onStage?.(value.message ?? '', value.percentage);
-        }),
-      );
-      const request = { ...params, workDoneToken, ...(onText ? { jobId: id } : {}) } as P;
-      return { kind: 'done', value: await this.request(type, request as RequestParam<P>, token) };
-    } catch (error) {
-      if (token.isCancellationRequested || isCancellation(error)) return { kind: 'cancelled' };
-      return { kind: 'failed', error: codedRequestFailure(error, doing) };
-    } finally {
-      for (const listener of listeners) listener.dispose();
-    }
-  }
+  private readonly jobConnection: JobConnection = {
+    onWorkDoneProgress: (token, handler) => this.onWorkDoneProgress(token, handler),
+    onTextDelta: (listener) => this.onTextDelta(listener),
+    request: (type, params, token) => this.request(type, params as RequestParam<typeof params>, token),
+  };
 
   /** Streamed critique text from every job; listeners pick theirs by job id. */
   private onTextDelta(listener: (params: TextDeltaParams) => void): vscode.Disposable {
