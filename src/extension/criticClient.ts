@@ -17,12 +17,14 @@ import {
   type ServerOptions,
   type WorkDoneProgressBegin,
   type WorkDoneProgressEnd,
+  type WorkDoneProgressParams,
   type WorkDoneProgressReport,
 } from 'vscode-languageclient/node';
 import { BackendInfoRequest, TextDeltaNotification, type BackendInfo, type TextDeltaParams } from '../shared/requests';
 import { apiKeyRevision, serverProcessOptions } from './backend/apiKey';
+import type { Config } from './config';
 import { outputLog } from './outputLog';
-import { criticServerOptions } from './serverSettings';
+import { runJob, type JobCallbacks, type JobConnection, type JobParams, type RunningJob } from './jobRunner';
 
 const RESTART_WINDOW_MS = 3 * 60_000;
 const MAX_RESTARTS_IN_WINDOW = 4;
@@ -72,21 +74,35 @@ export class CriticClient {
   private inFlight = 0;
   private readonly textListeners = new Set<(params: TextDeltaParams) => void>();
 
-  constructor(private readonly extensionUri: vscode.Uri) {}
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly config: Config,
+  ) {}
 
   /** Whether a server process has been started (the status bar asks it questions only then). */
   get running(): boolean {
     return this.client?.isRunning() ?? false;
   }
 
+  /** Runs one job (see `runJob`): every long request of the extension goes through here. */
+  runJob<P extends WorkDoneProgressParams & { jobId?: string }, R>(type: RequestType<P, R, void>, params: JobParams<P>, callbacks: JobCallbacks): RunningJob<R> {
+    return runJob(this.jobConnection, type, params, callbacks);
+  }
+
+  private readonly jobConnection: JobConnection = {
+    onWorkDoneProgress: (token, handler) => this.onWorkDoneProgress(token, handler),
+    onTextDelta: (listener) => this.onTextDelta(listener),
+    request: (type, params, token) => this.request(type, params as RequestParam<typeof params>, token),
+  };
+
   /** Streamed critique text from every job; listeners pick theirs by job id. */
-  onTextDelta(listener: (params: TextDeltaParams) => void): vscode.Disposable {
+  private onTextDelta(listener: (params: TextDeltaParams) => void): vscode.Disposable {
     this.textListeners.add(listener);
     return new vscode.Disposable(() => this.textListeners.delete(listener));
   }
 
   /** Work-done progress the server reports under a token the client chose (sent as `workDoneToken`). */
-  async onWorkDoneProgress(
+  private async onWorkDoneProgress(
     token: string,
     handler: (value: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd) => void,
   ): Promise<vscode.Disposable> {
@@ -151,7 +167,7 @@ export class CriticClient {
   }
 
   private settingsChanged(): boolean {
-    return this.startedWith !== undefined && this.startedWith !== JSON.stringify(criticServerOptions()) + apiKeyRevision();
+    return this.startedWith !== undefined && this.startedWith !== JSON.stringify(this.config.criticServerOptions()) + apiKeyRevision();
   }
 
   private async createAndStart(): Promise<LanguageClient> {
@@ -168,7 +184,7 @@ export class CriticClient {
       documentSelector: [{ language: 'critic-prompt' }],
       // A function, so that each automatic restart reads the settings afresh.
       initializationOptions: () => {
-        const options = criticServerOptions();
+        const options = this.config.criticServerOptions();
         this.startedWith = JSON.stringify(options) + apiKeyRevision();
         outputLog().info(`Starting the critic server (ffmpeg: ${options.ffmpegPath ?? 'from PATH'}).`);
         return options;

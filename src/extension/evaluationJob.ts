@@ -1,21 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CritiqueRequest, ProbeRequest, ScoreRequest, ThumbnailsRequest, type EvaluateOutcome } from '../shared/requests';
 import type { CriticResult, TimingMs } from '../shared/result';
-import type { CriticClient } from './criticClient';
-import { outputLog } from './outputLog';
-import { PlayerPanel, thumbnailFolder, type PlayerHost } from './playerPanel';
+import { PlayerPanel, thumbnailFolder } from './playerPanel';
 import type { PromptChoice } from './promptChoice';
 import type { CodedError } from '../shared/errorCodes';
 import { codedRequestFailure, errorMessage, isCancellation, settingFix } from './requestErrors';
-import { resultsFolder, writeResultFile } from './resultFile';
-
-export interface JobHost extends PlayerHost {
-  critic: CriticClient;
-  /** Called after a job that gave a result (null) or failed (its error), so the status bar can follow the model. */
-  afterJob(error: CodedError | null): void;
-}
+import type { Services } from './services';
 
 const TIMING_ORDER: (keyof TimingMs)[] = ['probe', 'decode', 'vision', 'prefill', 'generate', 'total'];
 
@@ -40,18 +31,18 @@ export function resultSummary(result: CriticResult): string {
   return `${verdict}; ${result.model.id} on ${result.model.device}; ${timings}${rate}${cached}`;
 }
 
-async function showJobError({ code, message }: CodedError): Promise<void> {
+async function showJobError(services: Services, { code, message }: CodedError): Promise<void> {
   const fix = settingFix(code);
   const choice = await vscode.window.showErrorMessage(message, ...(fix ? [fix.label] : []), 'Show Log');
-  if (choice === 'Show Log') outputLog().show(true);
+  if (choice === 'Show Log') services.log().show(true);
   else if (fix && choice === fix.label) await vscode.commands.executeCommand('workbench.action.openSettings', fix.setting);
 }
 
 /** Asks the server for the thumbnails of the frames the model saw, and hands them to the video's panel. */
-export function requestThumbnails(host: JobHost, video: vscode.Uri, result: CriticResult): void {
+export function requestThumbnails(host: Services, video: vscode.Uri, result: CriticResult): void {
   if (result.sampling.frame_times_s.length === 0) return;
   const cancel = new vscode.CancellationTokenSource();
-  host.critic
+  host.client
     .request(
       ThumbnailsRequest,
       {
@@ -64,27 +55,27 @@ export function requestThumbnails(host: JobHost, video: vscode.Uri, result: Crit
     )
     .then((outcome) => {
       if (!outcome.ok) {
-        outputLog().warn(`thumbnails ${video.fsPath}: ${outcome.error.message}`);
+        host.log().warn(`thumbnails ${video.fsPath}: ${outcome.error.message}`);
         return;
       }
       PlayerPanel.forVideo(video)?.setThumbnails(result, outcome.thumbnails);
     })
-    .catch((error: unknown) => outputLog().warn(`thumbnails ${video.fsPath}: ${errorMessage(error)}`))
+    .catch((error: unknown) => host.log().warn(`thumbnails ${video.fsPath}: ${errorMessage(error)}`))
     .finally(() => cancel.dispose());
 }
 
-async function openPanel(host: JobHost, video: vscode.Uri, column: vscode.ViewColumn, token: vscode.CancellationToken): Promise<PlayerPanel | undefined> {
+async function openPanel(host: Services, video: vscode.Uri, column: vscode.ViewColumn, token: vscode.CancellationToken): Promise<PlayerPanel | undefined> {
   const existing = PlayerPanel.forVideo(video);
   if (existing) {
     existing.reveal();
     return existing;
   }
-  const { results } = await host.critic.request(ProbeRequest, { paths: [video.fsPath] }, token);
+  const { results } = await host.client.request(ProbeRequest, { paths: [video.fsPath] }, token);
   const outcome = results[0];
   if (!outcome) throw new Error(`The critic server gave no answer for ${video.fsPath}.`);
   if (!outcome.ok) {
-    outputLog().error(`  ${outcome.error.file}: ${outcome.error.message}`);
-    void showJobError(outcome.error);
+    host.log().error(`  ${outcome.error.file}: ${outcome.error.message}`);
+    void showJobError(host, outcome.error);
     return undefined;
   }
   return PlayerPanel.show(host, video, outcome.probe, column);
@@ -92,10 +83,10 @@ async function openPanel(host: JobHost, video: vscode.Uri, column: vscode.ViewCo
 
 /**
  * Scores or critiques one video with one prompt: opens its panel, shows the server's stages in a cancellable
- * notification, streams the critique into the panel, writes the result file and logs the job.
+ * notification, streams the critique into the panel, has the result recorded in the results store and logs the job.
  */
-export async function evaluateInPanel(host: JobHost, video: vscode.Uri, prompt: PromptChoice, force: boolean, column: vscode.ViewColumn): Promise<void> {
-  const log = outputLog();
+export async function evaluateInPanel(host: Services, video: vscode.Uri, prompt: PromptChoice, force: boolean, column: vscode.ViewColumn): Promise<void> {
+  const log = host.log();
   const name = path.basename(video.fsPath);
   if (video.scheme !== 'file') {
     void vscode.window.showErrorMessage(`${path.posix.basename(video.path)} is not a file on disk, so it cannot be judged.`);
@@ -110,11 +101,11 @@ export async function evaluateInPanel(host: JobHost, video: vscode.Uri, prompt: 
 
   const mode = prompt.mode;
   const verb = mode === 'reward' ? 'Scoring' : 'Critiquing';
-  const jobId = randomUUID();
-  const workDoneToken = `job-${jobId}`;
+  const doing = `${verb.toLowerCase()} ${name}`;
   const source = new vscode.CancellationTokenSource();
   const started = Date.now();
   let panel: PlayerPanel | undefined;
+  let jobId = '';
   let outcome: EvaluateOutcome | undefined;
   let failure: CodedError | undefined;
   log.info(`${mode === 'reward' ? 'score' : 'critique'} ${video.fsPath} with ${prompt.label}${force ? ' (re-run)' : ''}: started`);
@@ -123,34 +114,35 @@ export async function evaluateInPanel(host: JobHost, video: vscode.Uri, prompt: 
     { location: vscode.ProgressLocation.Notification, title: `${verb} ${name}`, cancellable: true },
     async (progress, token) => {
       const cancelled = token.onCancellationRequested(() => source.cancel());
-      const listeners: vscode.Disposable[] = [cancelled];
       try {
         progress.report({ message: 'Opening the video…' });
         panel = await openPanel(host, video, column, source.token);
         if (!panel || source.token.isCancellationRequested) return;
         const jobPanel = panel;
-        jobPanel.startJob({ id: jobId, mode, prompt: prompt.label }, () => source.cancel());
-        listeners.push(
-          host.critic.onTextDelta((params) => {
-            if (params.jobId === jobId) jobPanel.jobText(jobId, params.trial, params.delta);
-          }),
-          await host.critic.onWorkDoneProgress(workDoneToken, (value) => {
-            if ((value.kind === 'begin' || value.kind === 'report') && value.message) {
-              progress.report({ message: value.message });
-              jobPanel.jobStage(jobId, value.message);
-            }
-          }),
-        );
-        progress.report({ message: 'Queued' });
-        outcome = await host.critic.request(
+        const job = host.client.runJob(
           mode === 'reward' ? ScoreRequest : CritiqueRequest,
-          { path: video.fsPath, prompt: prompt.ref, force, jobId, workDoneToken },
-          source.token,
+          { path: video.fsPath, prompt: prompt.ref, force, store: host.config.storeFor(video) },
+          {
+            token: source.token,
+            doing,
+            onStage: (message) => {
+              if (!message) return;
+              progress.report({ message });
+              jobPanel.jobStage(jobId, message);
+            },
+            onText: (trial, delta) => jobPanel.jobText(jobId, trial, delta),
+          },
         );
+        jobId = job.id;
+        jobPanel.startJob({ id: jobId, mode, prompt: prompt.label }, () => source.cancel());
+        progress.report({ message: 'Queued' });
+        const answer = await job.result;
+        if (answer.kind === 'done') outcome = answer.value;
+        else if (answer.kind === 'failed') failure = answer.error;
       } catch (error) {
-        failure = source.token.isCancellationRequested || isCancellation(error) ? undefined : codedRequestFailure(error, `${verb.toLowerCase()} ${name}`);
+        failure = source.token.isCancellationRequested || isCancellation(error) ? undefined : codedRequestFailure(error, doing);
       } finally {
-        for (const listener of listeners) listener.dispose();
+        cancelled.dispose();
       }
     },
   );
@@ -161,7 +153,7 @@ export async function evaluateInPanel(host: JobHost, video: vscode.Uri, prompt: 
     if (failure) {
       log.error(`  ${name}: ${failure.message}`);
       host.afterJob(failure);
-      void showJobError(failure);
+      void showJobError(host, failure);
     }
     return;
   }
@@ -171,7 +163,7 @@ export async function evaluateInPanel(host: JobHost, video: vscode.Uri, prompt: 
     log.error(`  ${video.fsPath}: failed after ${elapsed} ms: ${message}`);
     panel.finishJob(jobId, 'failed', message);
     host.afterJob(error);
-    void showJobError(error);
+    void showJobError(host, error);
     return;
   }
   if (!outcome) {
@@ -180,14 +172,9 @@ export async function evaluateInPanel(host: JobHost, video: vscode.Uri, prompt: 
     return;
   }
 
-  const { result } = outcome;
+  const { result, resultFile, writeError } = outcome;
   host.afterJob(null);
-  let resultFile: string | null = null;
-  try {
-    resultFile = await writeResultFile(resultsFolder(video, host.storageUri), result);
-  } catch (error) {
-    log.warn(`  could not write the result file: ${errorMessage(error)}`);
-  }
+  if (writeError) log.warn(`  could not write the result file: ${writeError.message}`);
   log.info(`  ${video.fsPath}: ${resultSummary(result)}${resultFile ? `; result → ${resultFile}` : ''}`);
   panel.finishJob(jobId, 'done');
   panel.setResult(result, resultFile);

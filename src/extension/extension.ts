@@ -1,16 +1,13 @@
 import * as vscode from 'vscode';
-import { registerBatchFeatures } from './batch/registerBatchFeatures';
-import { CriticClient } from './criticClient';
+import { trackApiKey } from './backend/apiKey';
+import { registerCommands } from './commands';
+import type { CriticClient } from './criticClient';
 import { disposeOutputLog, outputLog } from './outputLog';
 import { PlayerPanel } from './playerPanel';
-import { registerImportPrompt } from './importPromptFile';
-import { registerNewPromptFile } from './newPromptFile';
-import { probeVideos } from './probeVideo';
-import { registerPromptTools } from './promptTools';
-import { BackendStatus, SHOW_LOG_COMMAND } from './statusBar';
-import { registerVideoCommands, VideoJobs } from './videoCommands';
-import { activeEditorUri, resolveVideoUris } from './videoTarget';
-import { registerReviewCommands } from './review/reviewCommands';
+import { registerLiveRerun } from './prompts/liveRerun';
+import { ResultsPanel } from './results/resultsPanel';
+import { createServices } from './services';
+import { BackendStatus } from './statusBar';
 
 const PROMPT_LANGUAGE = 'critic-prompt';
 
@@ -38,36 +35,25 @@ function startWithPromptFiles(client: CriticClient): vscode.Disposable {
 }
 
 export function activate(context: vscode.ExtensionContext): void {
-  const client = new CriticClient(context.extensionUri);
-  critic = client;
-  const status = new BackendStatus(client);
-  const jobs = new VideoJobs({
-    extensionUri: context.extensionUri,
-    storageUri: context.globalStorageUri,
-    critic: client,
-    afterJob: (error) => (error === null ? void status.refresh() : status.showJobError(error)),
+  let status: BackendStatus | undefined;
+  const services = createServices(context, (error) => {
+    if (!status) return;
+    if (error === null) void status.refresh();
+    else status.showJobError(error);
   });
+  critic = services.client;
+  status = new BackendStatus(services.client, services.config);
+  registerCommands(context, services);
   context.subscriptions.push(
-    vscode.commands.registerCommand('cosmosCritic.probeVideo', async (clicked?: unknown, selection?: unknown) => {
-      const videos = await resolveVideoUris(clicked, selection, () => PlayerPanel.activeVideo());
-      if (videos.length === 0) return;
-      // Invoked on an open editor of the video: show the plan beside it rather than over it.
-      const editor = activeEditorUri()?.toString();
-      const column = videos.some((video) => video.toString() === editor) ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
-      await probeVideos(client, jobs.jobHost, videos, column);
-    }),
-    ...registerVideoCommands(jobs),
-    ...registerPromptTools(context, client),
-    registerNewPromptFile(context.extensionUri),
-    registerImportPrompt(),
-    vscode.commands.registerCommand(SHOW_LOG_COMMAND, () => outputLog().show(true)),
-    PlayerPanel.registerSerializer(jobs.jobHost),
-    startWithPromptFiles(client),
+    trackApiKey(context.secrets),
+    registerLiveRerun(services.prompts, services.config),
+    services.prompts,
+    PlayerPanel.registerSerializer(services),
+    ResultsPanel.registerSerializer(services),
+    startWithPromptFiles(services.client),
     status,
     new vscode.Disposable(disposeOutputLog),
   );
-  registerBatchFeatures(context, jobs.jobHost);
-  context.subscriptions.push(...registerReviewCommands(jobs.jobHost));
 }
 
 export async function deactivate(): Promise<void> {

@@ -30,20 +30,18 @@ export async function exists(uri: vscode.Uri): Promise<boolean> {
 }
 
 /** `Cosmos Critic: New Prompt File…`: copies a shipped prompt into the workspace's prompts/ folder and opens it. */
-export function registerNewPromptFile(extensionUri: vscode.Uri): vscode.Disposable {
-  return vscode.commands.registerCommand('cosmosCritic.newPromptFile', async () => {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    if (!folder) {
-      void vscode.window.showErrorMessage('Open a folder first: prompt files live in the workspace.');
-      return;
-    }
-    const choice = await vscode.window.showQuickPick(shippedPrompts(extensionUri), { title: 'New prompt file from…', matchOnDescription: true });
-    if (!choice) return;
-    const base = choice.file.replace(/\.prompt\.md$/, '');
-    let target = vscode.Uri.joinPath(folder.uri, 'prompts', choice.file);
-    for (let n = 2; await exists(target); n++) target = vscode.Uri.joinPath(folder.uri, 'prompts', `${base}-${n}.prompt.md`);
-    await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(folder.uri, 'prompts'));
-    await vscode.workspace.fs.copy(choice.uri, target, { overwrite: false });
-    await vscode.window.showTextDocument(target);
-  });
+export async function newPromptFile(extensionUri: vscode.Uri): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) {
+    void vscode.window.showErrorMessage('Open a folder first: prompt files live in the workspace.');
+    return;
+  }
+  const choice = await vscode.window.showQuickPick(shippedPrompts(extensionUri), { title: 'New prompt file from…', matchOnDescription: true });
+  if (!choice) return;
+  const base = choice.file.replace(/\.prompt\.md$/, '');
+  let target = vscode.Uri.joinPath(folder.uri, 'prompts', choice.file);
+  for (let n = 2; await exists(target); n++) target = vscode.Uri.joinPath(folder.uri, 'prompts', `${base}-${n}.prompt.md`);
+  await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(folder.uri, 'prompts'));
+  await vscode.workspace.fs.copy(choice.uri, target, { overwrite: false });
+  await vscode.window.showTextDocument(target);
 }

@@ -1,16 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ProxyRequest } from '../shared/requests';
-import type { CriticClient } from './criticClient';
 import { outputLog } from './outputLog';
-import { isCancellation, requestFailure } from './requestErrors';
-
-export interface PlaybackHost {
-  critic: CriticClient;
-  /** The extension's global storage: playable copies and thumbnails are cached under it. */
-  storageUri: vscode.Uri;
-}
+import type { Services } from './services';
 
 /** Where playback stands: a file to play, or the progress of making one, or why there is none. */
 export interface PlaybackUpdate {
@@ -48,7 +40,7 @@ function openNotification(title: string, onCancel: () => void): ProgressNotifica
  * notification and cached. `update` hears every step.
  */
 export async function preparePlayback(
-  host: PlaybackHost,
+  services: Pick<Services, 'client' | 'storageUri'>,
   video: vscode.Uri,
   force: boolean,
   update: (playback: PlaybackUpdate) => void,
@@ -59,29 +51,42 @@ export async function preparePlayback(
   const linked = token.onCancellationRequested(() => source.cancel());
   let userCancelled = false;
   let notification: ProgressNotification | undefined;
-  let listening: vscode.Disposable | undefined;
-  const workDoneToken = `proxy-${randomUUID()}`;
+  let began = false;
   const started = Date.now();
   let reason: string | null = null;
   try {
-    listening = await host.critic.onWorkDoneProgress(workDoneToken, (value) => {
-      if (value.kind === 'begin') {
-        notification ??= openNotification(`Making a playable copy of ${name}`, () => {
-          userCancelled = true;
-          source.cancel();
-        });
-        reason = value.message ?? null;
-        update({ file: null, proxy: false, note: reason, progress: 0, failed: false });
-      } else if (value.kind === 'report' && value.percentage !== undefined) {
-        notification?.report(value.percentage);
-        update({ file: null, proxy: false, note: reason, progress: value.percentage / 100, failed: false });
-      }
-    });
-    const outcome = await host.critic.request(
+    const job = services.client.runJob(
       ProxyRequest,
-      { path: video.fsPath, force, outDir: vscode.Uri.joinPath(host.storageUri, 'proxies').fsPath, workDoneToken },
-      source.token,
+      { path: video.fsPath, force, outDir: vscode.Uri.joinPath(services.storageUri, 'proxies').fsPath },
+      {
+        token: source.token,
+        doing: `making a playable copy of ${name}`,
+        // The first stage is the work-done begin: the reason a copy is made; then reports of the percentage.
+        onStage: (message, percentage) => {
+          if (!began) {
+            began = true;
+            notification ??= openNotification(`Making a playable copy of ${name}`, () => {
+              userCancelled = true;
+              source.cancel();
+            });
+            reason = message || null;
+            update({ file: null, proxy: false, note: reason, progress: 0, failed: false });
+          } else if (percentage !== undefined) {
+            notification?.report(percentage);
+            update({ file: null, proxy: false, note: reason, progress: percentage / 100, failed: false });
+          }
+        },
+      },
     );
+    const answer = await job.result;
+    if (answer.kind !== 'done') {
+      if (token.isCancellationRequested) return;
+      const message = userCancelled || answer.kind === 'cancelled' ? 'making a playable copy was cancelled' : answer.error.message;
+      outputLog().warn(`playback ${video.fsPath}: ${message}`);
+      update({ file: null, proxy: false, note: message, progress: null, failed: true });
+      return;
+    }
+    const outcome = answer.value;
     if (!outcome.ok) {
       outputLog().warn(`playback ${video.fsPath}: ${outcome.error.message}`);
       update({ file: null, proxy: false, note: outcome.error.message, progress: null, failed: true });
@@ -93,13 +98,7 @@ export async function preparePlayback(
       outputLog().info(`playback ${video.fsPath}: ${playback.reason}; ${how} (${playback.path})`);
     }
     update({ file: vscode.Uri.file(playback.path), proxy: playback.proxy, note: playback.reason, progress: null, failed: false });
-  } catch (error) {
-    if (token.isCancellationRequested) return;
-    const message = userCancelled || isCancellation(error) ? 'making a playable copy was cancelled' : requestFailure(error, `making a playable copy of ${name}`);
-    outputLog().warn(`playback ${video.fsPath}: ${message}`);
-    update({ file: null, proxy: false, note: message, progress: null, failed: true });
   } finally {
-    listening?.dispose();
     notification?.close();
     linked.dispose();
     source.dispose();

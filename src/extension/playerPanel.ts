@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CriticMode, CriticResult } from '../shared/result';
+import type { CriticResult } from '../shared/result';
 import type { VideoProbe } from '../shared/video';
 import {
   parseFromPlayerMessage,
@@ -14,32 +14,22 @@ import {
   type ToPlayerMessage,
 } from '../shared/webviewMessages';
 import { outputLog } from './outputLog';
-import { preparePlayback, type PlaybackHost } from './playbackSource';
+import { preparePlayback } from './playbackSource';
+import type { Services } from './services';
 import { renderWebviewPage } from './webviewHtml';
 
 export const PLAYER_VIEW_TYPE = 'cosmosCritic.player';
 
-/** What the panels need from the rest of the extension. */
-export interface PlayerHost extends PlaybackHost {
-  extensionUri: vscode.Uri;
-  /** Runs a score or critique of the panel's video (the panel's Critique, Score and Re-run actions). */
-  run(video: vscode.Uri, mode: CriticMode, force: boolean): void;
-  /** Lets the user pick a prompt file, then runs it on the panel's video. */
-  choosePrompt(video: vscode.Uri): void;
-  /** Asks for the thumbnails of the frames a result's model saw, for a panel restored with that result. */
-  requestThumbnails(video: vscode.Uri, result: CriticResult): void;
+export function proxyFolder(services: Pick<Services, 'storageUri'>): vscode.Uri {
+  return vscode.Uri.joinPath(services.storageUri, 'proxies');
 }
 
-export function proxyFolder(host: Pick<PlaybackHost, 'storageUri'>): vscode.Uri {
-  return vscode.Uri.joinPath(host.storageUri, 'proxies');
-}
-
-export function thumbnailFolder(host: Pick<PlaybackHost, 'storageUri'>): vscode.Uri {
-  return vscode.Uri.joinPath(host.storageUri, 'thumbnails');
+export function thumbnailFolder(services: Pick<Services, 'storageUri'>): vscode.Uri {
+  return vscode.Uri.joinPath(services.storageUri, 'thumbnails');
 }
 
 /** The panel loads its script and style, the video's folder, and the playable copies and thumbnails we make: nothing else. */
-function webviewOptions(host: PlayerHost, video: vscode.Uri): vscode.WebviewOptions {
+function webviewOptions(host: Services, video: vscode.Uri): vscode.WebviewOptions {
   return {
     enableScripts: true,
     localResourceRoots: [
@@ -69,7 +59,7 @@ export class PlayerPanel {
   private static readonly panels = new Map<string, PlayerPanel>();
 
   /** Opens (or reveals) the panel of a video with a probe of it. */
-  static show(host: PlayerHost, video: vscode.Uri, probe: VideoProbe, column: vscode.ViewColumn, preserveFocus = false): PlayerPanel {
+  static show(host: Services, video: vscode.Uri, probe: VideoProbe, column: vscode.ViewColumn, preserveFocus = false): PlayerPanel {
     const existing = PlayerPanel.panels.get(video.toString());
     if (existing) {
       existing.setProbe(probe);
@@ -96,7 +86,7 @@ export class PlayerPanel {
   }
 
   /** Restores panels after a window reload from the state the webview saved. */
-  static registerSerializer(host: PlayerHost): vscode.Disposable {
+  static registerSerializer(host: Services): vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(PLAYER_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
         const restored = parsePlayerState(state);
@@ -134,7 +124,7 @@ export class PlayerPanel {
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
-    private readonly host: PlayerHost,
+    private readonly host: Services,
     readonly video: vscode.Uri,
     private view: PlayerView,
   ) {
@@ -151,7 +141,7 @@ export class PlayerPanel {
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       panel.onDidDispose(() => this.dispose()),
     );
-    if (view.result) this.host.requestThumbnails(this.video, view.result);
+    if (view.result) this.host.videoJobs.requestThumbnails(this.video, view.result);
     this.startPlayback(false);
   }
 
@@ -288,10 +278,10 @@ export class PlayerPanel {
         void vscode.env.openExternal(this.video);
         return;
       case 'run':
-        if (!this.isRunning) this.host.run(this.video, message.mode, message.force);
+        if (!this.isRunning) void this.host.videoJobs.runFromPanel(this.video, message.mode, message.force);
         return;
       case 'choosePrompt':
-        if (!this.isRunning) this.host.choosePrompt(this.video);
+        if (!this.isRunning) void this.host.videoJobs.choosePrompt(this.video);
         return;
       case 'cancelJob':
         this.cancelJob?.();

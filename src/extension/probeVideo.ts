@@ -2,10 +2,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ProbeRequest, type ProbeResponse } from '../shared/requests';
 import type { FileError, VideoProbe } from '../shared/video';
-import type { CriticClient } from './criticClient';
 import { outputLog } from './outputLog';
-import { PlayerPanel, type PlayerHost } from './playerPanel';
+import { PlayerPanel } from './playerPanel';
 import { isCancellation, requestFailure, settingFix } from './requestErrors';
+import type { Services } from './services';
 
 function describePlan({ video, plan }: VideoProbe): string {
   return `${video.duration_s.toFixed(3)} s, ${video.fps.toFixed(3)} fps, ${video.width}×${video.height} → ` +
@@ -24,8 +24,7 @@ async function showFileError(error: FileError): Promise<void> {
 
 /** Probes the videos in the critic server, then opens a player panel for each one that worked. */
 export async function probeVideos(
-  critic: CriticClient,
-  host: PlayerHost,
+  host: Services,
   videos: vscode.Uri[],
   column: vscode.ViewColumn,
 ): Promise<void> {
@@ -49,7 +48,7 @@ export async function probeVideos(
       { location: vscode.ProgressLocation.Notification, title: `Probing ${label}…`, cancellable: true },
       (_progress, token) => {
         token.onCancellationRequested(() => (cancelled = true));
-        return critic.request(ProbeRequest, { paths }, token);
+        return host.client.request(ProbeRequest, { paths }, token);
       },
     );
   } catch (error) {

@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import type { CriticMode } from '../shared/result';
 import { outputLog } from './outputLog';
 import { readPromptHeader, type PromptHeader } from './promptHeader';
-import { expandHome, trustedSetting } from './serverSettings';
+import { expandHome } from './configSchema';
+import type { Services } from './services';
 
 /** A prompt to run: what the server is told (a shipped prompt's name or a file path), and how the user knows it. */
 export interface PromptChoice {
@@ -87,13 +88,12 @@ export async function pickPrompt(extensionUri: vscode.Uri, videoName: string): P
  * The prompt a command runs: `cosmosCritic.defaultPrompt` (a shipped prompt's name, or a file path, relative to the
  * first workspace folder) when it is a prompt of the command's mode, else the shipped default for the mode.
  */
-export async function defaultPrompt(extensionUri: vscode.Uri, mode: CriticMode): Promise<PromptChoice> {
+export async function defaultPrompt({ extensionUri, config }: Pick<Services, 'extensionUri' | 'config'>, mode: CriticMode): Promise<PromptChoice> {
   // A chosen Reason 2 / Cosmos 3 profile critiques with its own shipped prompt.
-  const profile = trustedSetting<string>('cosmosCritic', 'modelProfile');
+  const profile = config.get('modelProfile');
   const shipped = mode === 'critic' && (profile === 'reason2' || profile === 'cosmos3-reasoner') ? 'reason2-critic' : SHIPPED_DEFAULT[mode];
   const fallback: PromptChoice = { ref: shipped, label: shipped, mode };
-  const setting = trustedSetting<string>('cosmosCritic', 'defaultPrompt');
-  const value = typeof setting === 'string' ? setting.trim() : '';
+  const value = config.get('defaultPrompt');
   if (!value) return fallback;
   const isName = !/[\\/]/.test(value) && !value.endsWith('.md');
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;

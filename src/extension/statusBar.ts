@@ -4,9 +4,8 @@ import type { CriticClient } from './criticClient';
 import { outputLog } from './outputLog';
 import type { CodedError } from '../shared/errorCodes';
 import { errorMessage } from './requestErrors';
-import { criticServerOptions } from './serverSettings';
-
-export const SHOW_LOG_COMMAND = 'cosmosCritic.showLog';
+import { COMMANDS } from './commandIds';
+import type { Config } from './config';
 
 /** The settings that change which model loads, or where. */
 const MODEL_SETTINGS = ['cosmosCritic.modelPath', 'cosmosCritic.precision', 'cosmosCritic.device', 'cosmosCritic.cudaDeviceId'];
@@ -26,7 +25,10 @@ export class BackendStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('cosmosCritic.backend', vscode.StatusBarAlignment.Right, 100);
   private readonly listener: vscode.Disposable;
 
-  constructor(private readonly critic: CriticClient) {
+  constructor(
+    private readonly critic: CriticClient,
+    private readonly config: Config,
+  ) {
     this.item.name = 'Cosmos Critic Backend';
     this.item.accessibilityInformation = { label: 'Cosmos Critic backend', role: 'button' };
     this.listener = vscode.workspace.onDidChangeConfiguration((event) => {
@@ -38,7 +40,7 @@ export class BackendStatus implements vscode.Disposable {
 
   /** What the settings alone say: no model, or a model that loads with the first job. */
   showSettings(): void {
-    const options = criticServerOptions();
+    const options = this.config.criticServerOptions();
     if (options.backend === 'openai') {
       const endpoints = options.endpoints ?? [];
       if (endpoints.length === 0) this.showNoModel('The openai backend has no endpoints. Click to set them, or run "Cosmos Critic: Select Backend".');
@@ -90,7 +92,7 @@ export class BackendStatus implements vscode.Disposable {
   private show(text: string, tooltip: string): void {
     this.item.text = text;
     this.item.tooltip = tooltip;
-    this.item.command = { title: 'Show the Cosmos Critic Log', command: SHOW_LOG_COMMAND };
+    this.item.command = { title: 'Show the Cosmos Critic Log', command: COMMANDS.showLog };
     this.item.backgroundColor = undefined;
   }
 

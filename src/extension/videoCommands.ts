@@ -1,9 +1,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CriticMode } from '../shared/result';
-import { evaluateInPanel, requestThumbnails, type JobHost } from './evaluationJob';
+import type { CriticMode, CriticResult } from '../shared/result';
+import { evaluateInPanel, requestThumbnails } from './evaluationJob';
 import { PlayerPanel } from './playerPanel';
 import { defaultPrompt, pickPrompt, SHIPPED_DEFAULT, type PromptChoice } from './promptChoice';
+import type { Services } from './services';
 import { activeEditorUri, resolveVideoUris } from './videoTarget';
 
 function isInside(file: string, folder: string): boolean {
@@ -11,22 +12,15 @@ function isInside(file: string, folder: string): boolean {
   return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
-export const CRITIQUE_COMMAND = 'cosmosCritic.critiqueVideo';
-export const SCORE_COMMAND = 'cosmosCritic.scoreVideo';
-
 /** What a panel re-runs: the prompt it ran last in that mode, else the default prompt of the mode. */
 export class VideoJobs {
   private readonly lastPrompt = new Map<string, PromptChoice>();
-  /** The host the player panels act through. */
-  readonly jobHost: JobHost;
 
-  constructor(private readonly host: Omit<JobHost, 'run' | 'choosePrompt' | 'requestThumbnails'>) {
-    this.jobHost = {
-      ...host,
-      run: (video, mode, force) => void this.runFromPanel(video, mode, force),
-      choosePrompt: (video) => void this.choosePrompt(video),
-      requestThumbnails: (video, result) => requestThumbnails(this.jobHost, video, result),
-    };
+  constructor(private readonly host: Services) {}
+
+  /** Asks for the thumbnails of the frames a result's model saw, for a panel shown with that result. */
+  requestThumbnails(video: vscode.Uri, result: CriticResult): void {
+    requestThumbnails(this.host, video, result);
   }
 
   async command(mode: CriticMode, clicked: unknown, selection: unknown): Promise<void> {
@@ -36,16 +30,17 @@ export class VideoJobs {
     // Invoked on an open editor of the video: show the panel beside it rather than over it.
     const editor = activeEditorUri()?.toString();
     const column = videos.some((video) => video.toString() === editor) ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
-    const prompt = await defaultPrompt(this.host.extensionUri, mode);
+    const prompt = await defaultPrompt(this.host, mode);
     for (const video of videos) await this.run(video, prompt, false, column);
   }
 
   private async run(video: vscode.Uri, prompt: PromptChoice, force: boolean, column: vscode.ViewColumn): Promise<void> {
     this.lastPrompt.set(`${video.toString()}|${prompt.mode}`, prompt);
-    await evaluateInPanel(this.jobHost, video, prompt, force, column);
+    await evaluateInPanel(this.host, video, prompt, force, column);
   }
 
-  private async runFromPanel(video: vscode.Uri, mode: CriticMode, force: boolean): Promise<void> {
+  /** The panel's Critique, Score and Re-run actions. */
+  async runFromPanel(video: vscode.Uri, mode: CriticMode, force: boolean): Promise<void> {
     const result = PlayerPanel.forVideo(video)?.result;
     const promptPath = result?.prompt.path ?? null;
     // A panel restored in an untrusted workspace may show a result of a workspace prompt: that one is not run.
@@ -53,20 +48,14 @@ export class VideoJobs {
     const fromResult: PromptChoice | undefined = result?.mode === mode && usable
       ? { ref: promptPath ?? SHIPPED_DEFAULT[mode], label: result.prompt.id, mode }
       : undefined;
-    const prompt = this.lastPrompt.get(`${video.toString()}|${mode}`) ?? fromResult ?? (await defaultPrompt(this.host.extensionUri, mode));
+    const prompt = this.lastPrompt.get(`${video.toString()}|${mode}`) ?? fromResult ?? (await defaultPrompt(this.host, mode));
     await this.run(video, prompt, force, vscode.ViewColumn.Active);
   }
 
-  private async choosePrompt(video: vscode.Uri): Promise<void> {
+  /** Lets the user pick a prompt file, then runs it on the panel's video. */
+  async choosePrompt(video: vscode.Uri): Promise<void> {
     const name = video.path.split('/').pop() ?? video.path;
     const prompt = await pickPrompt(this.host.extensionUri, name);
     if (prompt) await this.run(video, prompt, false, vscode.ViewColumn.Active);
   }
-}
-
-export function registerVideoCommands(jobs: VideoJobs): vscode.Disposable[] {
-  return [
-    vscode.commands.registerCommand(CRITIQUE_COMMAND, (clicked?: unknown, selection?: unknown) => jobs.command('critic', clicked, selection)),
-    vscode.commands.registerCommand(SCORE_COMMAND, (clicked?: unknown, selection?: unknown) => jobs.command('reward', clicked, selection)),
-  ];
 }

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { readPromptHeader } from '../../src/extension/promptHeader';
-import { resultFileName } from '../../src/extension/resultFileName';
 
 describe('player: prompt files in the quick pick', () => {
   it('reads id, version, mode and domain from the front matter', () => {
@@ -21,24 +20,5 @@ describe('player: prompt files in the quick pick', () => {
     assert.equal(readPromptHeader('---\nid: a\n---\n').mode, 'critic');
     assert.equal(readPromptHeader('---\r\nid: a\r\nmode: judge\r\n---\r\n').mode, null);
     assert.deepEqual(readPromptHeader('no front matter'), { id: null, version: null, mode: null, domain: null });
-  });
-});
-
-describe('player: result file names', () => {
-  it('are <video>.<prompt id>-v<version>.result.json, as the CLI writes them', () => {
-    const name = resultFileName({
-      video: { path: '/data/robot arm – grasp 1.mp4', sha256: '', duration_s: 1, width: 1, height: 1, fps: 1 },
-      prompt: { id: 'critic-detailed', version: 2, sha256: '', path: null },
-    });
-    assert.equal(name, 'robot arm – grasp 1.critic-detailed-v2.result.json');
-  });
-
-  it('cannot be steered out of the results folder by a prompt id', () => {
-    const name = resultFileName({
-      video: { path: '/data/a.mov', sha256: '', duration_s: 1, width: 1, height: 1, fps: 1 },
-      prompt: { id: '../../etc/x', version: '1:2', sha256: '', path: null },
-    });
-    assert.equal(name, 'a..._.._etc_x-v1_2.result.json');
-    assert.equal(basename(name), name);
   });
 });

@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { criticServerOptions } from '../serverSettings';
+import type { Config } from '../config';
+import type { Services } from '../services';
 import { hasStoredApiKey, storeApiKey } from './apiKey';
-
-export const SELECT_BACKEND_COMMAND = 'cosmosCritic.selectBackend';
 
 type Backend = 'onnx' | 'openai';
 
@@ -16,8 +15,7 @@ interface BackendItem extends vscode.QuickPickItem {
  * Writes a setting where it takes effect: the workspace when the (trusted) workspace sets it already, so that the
  * user's choice is not shadowed there; the user settings otherwise.
  */
-async function writeSetting(key: string, value: unknown): Promise<void> {
-  const config = vscode.workspace.getConfiguration('cosmosCritic');
+async function writeSetting(config: Config, key: 'modelPath' | 'endpoints' | 'servedModelName' | 'backend', value: unknown): Promise<void> {
   const inspected = config.inspect(key);
   const target =
     vscode.workspace.isTrusted && inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
@@ -46,8 +44,8 @@ export function endpointProblem(input: string): string | undefined {
 
 const MODEL_FILES = ['config.json', 'tokenizer.json', path.join('onnx', 'decoder_model_merged.onnx')];
 
-async function chooseModelFolder(): Promise<void> {
-  const current = criticServerOptions().modelPath;
+async function chooseModelFolder(config: Config): Promise<void> {
+  const current = config.criticServerOptions().modelPath;
   const choose = 'Choose Model Folder…';
   const keep = current ? `Keep ${current}` : undefined;
   const picked = await vscode.window.showQuickPick([choose, ...(keep ? [keep] : [])], {
@@ -74,7 +72,7 @@ async function chooseModelFolder(): Promise<void> {
     );
     if (use !== 'Use Anyway') return;
   }
-  await writeSetting('modelPath', folder.fsPath);
+  await writeSetting(config, 'modelPath', folder.fsPath);
 }
 
 /** Asks for the API key: keep the stored one, enter one, or use none. False when the user backed out. */
@@ -105,8 +103,8 @@ async function chooseApiKey(secrets: vscode.SecretStorage): Promise<boolean> {
   return true;
 }
 
-async function chooseServers(secrets: vscode.SecretStorage): Promise<boolean> {
-  const current = criticServerOptions();
+async function chooseServers(config: Config, secrets: vscode.SecretStorage): Promise<boolean> {
+  const current = config.criticServerOptions();
   const input = await vscode.window.showInputBox({
     title: 'Cosmos Critic: OpenAI-Compatible Servers',
     prompt: 'Base URLs of servers that serve Cosmos Reason (vLLM, NVIDIA NIM, cosmos-critic serve); several are separated by commas, and jobs are spread over them',
@@ -124,15 +122,15 @@ async function chooseServers(secrets: vscode.SecretStorage): Promise<boolean> {
   });
   if (model === undefined) return false;
   if (!(await chooseApiKey(secrets))) return false;
-  await writeSetting('endpoints', parseEndpoints(input));
-  await writeSetting('servedModelName', model.trim());
-  await writeSetting('backend', 'openai');
+  await writeSetting(config, 'endpoints', parseEndpoints(input));
+  await writeSetting(config, 'servedModelName', model.trim());
+  await writeSetting(config, 'backend', 'openai');
   return true;
 }
 
 /** `cosmosCritic.selectBackend`: the local model (and its folder) or OpenAI-compatible servers (URLs and API key). */
-export async function selectBackend(secrets: vscode.SecretStorage): Promise<void> {
-  const current = criticServerOptions();
+export async function selectBackend({ config, secrets }: Pick<Services, 'config' | 'secrets'>): Promise<void> {
+  const current = config.criticServerOptions();
   const backend = current.backend ?? 'onnx';
   const items: BackendItem[] = [
     {
@@ -151,12 +149,12 @@ export async function selectBackend(secrets: vscode.SecretStorage): Promise<void
   const picked = await vscode.window.showQuickPick(items, { title: 'Cosmos Critic: Select Backend', placeHolder: `Now: ${backend}` });
   if (!picked) return;
   if (picked.backend === 'onnx') {
-    await writeSetting('backend', 'onnx');
-    await chooseModelFolder();
-  } else if (!(await chooseServers(secrets))) {
+    await writeSetting(config, 'backend', 'onnx');
+    await chooseModelFolder(config);
+  } else if (!(await chooseServers(config, secrets))) {
     return;
   }
-  const now = criticServerOptions();
+  const now = config.criticServerOptions();
   const where = now.backend === 'openai' ? (now.endpoints ?? []).join(', ') : now.modelPath ?? 'no model folder set';
   void vscode.window.showInformationMessage(`Cosmos Critic uses the ${now.backend === 'openai' ? 'OpenAI-compatible backend' : 'local model'} (${where}); the server restarts with the next job.`);
 }

@@ -1,28 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BatchRequest, type BatchOutcome } from '../../shared/requests';
-import type { CriticClient } from '../criticClient';
 import { outputLog } from '../outputLog';
 import type { CodedError } from '../../shared/errorCodes';
-import { codedRequestFailure, errorMessage, isCancellation, settingFix } from '../requestErrors';
+import { errorMessage, settingFix } from '../requestErrors';
+import { ResultsPanel } from '../results/resultsPanel';
+import type { Services } from '../services';
 import { addCounts, batchOutcomeMessage, escapeGlobPath, type BatchCounts, type BatchPlan } from './batchPlan';
 import { batchSettings } from './batchSettings';
 import { findBatchVideos } from './findBatchVideos';
 import { pickBatchPrompts } from './promptPicker';
-
-export const CRITIQUE_WORKSPACE_COMMAND = 'cosmosCritic.critiqueWorkspace';
-export const CRITIQUE_FOLDER_COMMAND = 'cosmosCritic.critiqueFolder';
-
-export interface BatchHost {
-  critic: CriticClient;
-  extensionUri: vscode.Uri;
-  storageUri: vscode.Uri;
-  workspaceState: vscode.Memento;
-  openResults(dir: string): void;
-  /** After each batch, so that open results browsers read the new files. */
-  resultsChanged(): void;
-}
 
 /** Results folders a batch is writing to: a second batch into one of them waits for the user to cancel the first. */
 const running = new Set<string>();
@@ -49,9 +36,9 @@ async function showBatchError(errors: readonly CodedError[]): Promise<void> {
 }
 
 /** Sends the batches one after another under one cancellable notification that shows the server's done/total, rate and ETA. */
-async function runPlans(host: BatchHost, plans: BatchPlan[], prompts: string[], what: string): Promise<BatchRun> {
-  const log = outputLog();
-  const settings = batchSettings();
+async function runPlans(host: Services, plans: BatchPlan[], prompts: string[], what: string): Promise<BatchRun> {
+  const log = host.log();
+  const settings = batchSettings(host.config);
   const run: BatchRun = { counts: { total: 0, done: 0, failed: 0, skipped: 0 }, cancelled: false, errors: [] };
   const totalJobs = plans.reduce((n, p) => n + p.videos.length * prompts.length, 0);
   const source = new vscode.CancellationTokenSource();
@@ -64,19 +51,12 @@ async function runPlans(host: BatchHost, plans: BatchPlan[], prompts: string[], 
         if (source.token.isCancellationRequested) break;
         const weight = (plan.videos.length * prompts.length) / Math.max(1, totalJobs);
         const prefix = plans.length > 1 ? `${path.basename(plan.videosRoot)} (${i + 1}/${plans.length}): ` : '';
-        const workDoneToken = `batch-${randomUUID()}`;
         progress.report({ message: `${prefix}starting…` });
-        const listening = await host.critic.onWorkDoneProgress(workDoneToken, (value) => {
-          if (value.kind === 'end') return;
-          const overall = before + weight * (value.percentage ?? 0);
-          progress.report({ message: `${prefix}${value.message ?? ''}`, increment: Math.max(0, overall - reported) });
-          reported = Math.max(reported, overall);
-        });
         log.info(`batch of ${plan.videos.length} × ${prompts.length} jobs (videos × prompts) → ${plan.outDir}: started`);
         running.add(plan.outDir);
         let outcome: BatchOutcome | undefined;
         try {
-          outcome = await host.critic.request(
+          const job = host.client.runJob(
             BatchRequest,
             {
               inputs: plan.videos.map(escapeGlobPath),
@@ -86,16 +66,23 @@ async function runPlans(host: BatchHost, plans: BatchPlan[], prompts: string[], 
               concurrency: settings.concurrency,
               batchSize: settings.batchSize,
               resume: true,
-              workDoneToken,
             },
-            source.token,
+            {
+              token: source.token,
+              doing: `critiquing ${what}`,
+              onStage: (message, percentage) => {
+                const overall = before + weight * (percentage ?? 0);
+                progress.report({ message: `${prefix}${message}`, increment: Math.max(0, overall - reported) });
+                reported = Math.max(reported, overall);
+              },
+            },
           );
-        } catch (error) {
-          if (source.token.isCancellationRequested || isCancellation(error)) run.cancelled = true;
-          else run.errors.push(codedRequestFailure(error, `critiquing ${what}`));
+          const answer = await job.result;
+          if (answer.kind === 'done') outcome = answer.value;
+          else if (answer.kind === 'cancelled') run.cancelled = true;
+          else run.errors.push(answer.error);
         } finally {
           running.delete(plan.outDir);
-          listening.dispose();
         }
         before += weight * 100;
         if (outcome?.ok) {
@@ -123,14 +110,14 @@ async function runPlans(host: BatchHost, plans: BatchPlan[], prompts: string[], 
 }
 
 /** Picks prompts, finds the videos, runs the batch, then says how it went and offers the results. */
-export async function critiqueVideos(host: BatchHost, folders: vscode.Uri[] | undefined): Promise<void> {
+export async function critiqueVideos(host: Services, folders: vscode.Uri[] | undefined): Promise<void> {
   const what = folders ? (folders.length === 1 ? path.basename(folders[0]!.fsPath) : `${folders.length} folders`) : 'the workspace';
-  const settings = batchSettings();
+  const settings = batchSettings(host.config);
   const finding = new vscode.CancellationTokenSource();
   let plans: BatchPlan[];
   try {
     plans = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Finding videos in ${what}` }, () =>
-      findBatchVideos(folders, settings, host.storageUri, finding.token),
+      findBatchVideos(folders, settings, host.config, finding.token),
     );
   } finally {
     finding.dispose();
@@ -146,7 +133,7 @@ export async function critiqueVideos(host: BatchHost, folders: vscode.Uri[] | un
     void vscode.window.showInformationMessage(`A batch is already writing to ${busy.outDir}; cancel it first, or wait for it to finish.`);
     return;
   }
-  const prompts = await pickBatchPrompts(host.extensionUri, host.workspaceState, `${videos} video${videos === 1 ? '' : 's'} in ${what}`);
+  const prompts = await pickBatchPrompts(host.extensionUri, host.config, host.workspaceState, `${videos} video${videos === 1 ? '' : 's'} in ${what}`);
   if (!prompts) return;
 
   const run = await runPlans(host, plans, prompts, `${videos} video${videos === 1 ? '' : 's'} in ${what}`);
@@ -158,7 +145,7 @@ export async function critiqueVideos(host: BatchHost, folders: vscode.Uri[] | un
   const message = batchOutcomeMessage(videos, prompts.length, run.counts, run.cancelled);
   const actions = run.counts.failed > 0 ? ['Open Results', 'Show Log'] : ['Open Results'];
   const choice = await (run.counts.failed > 0 ? vscode.window.showWarningMessage(message, ...actions) : vscode.window.showInformationMessage(message, ...actions));
-  if (choice === 'Open Results') host.openResults(outDir);
+  if (choice === 'Open Results') ResultsPanel.show(host, outDir);
   else if (choice === 'Show Log') outputLog().show(true);
 }
 
@@ -174,27 +161,31 @@ async function askForFolders(): Promise<vscode.Uri[] | undefined> {
   return picked?.filter((u) => u.scheme === 'file');
 }
 
-export function registerBatchCommands(host: BatchHost): vscode.Disposable[] {
-  const guarded = (task: () => Promise<void>) => () =>
-    task().catch((error: unknown) => {
-      outputLog().error(`batch: ${errorMessage(error)}`);
-      void showBatchError([{ code: 'internal', message: errorMessage(error) }]);
-    });
-  return [
-    vscode.commands.registerCommand(CRITIQUE_WORKSPACE_COMMAND, () =>
-      guarded(async () => {
-        const hasFolder = vscode.workspace.workspaceFolders?.some((f) => f.uri.scheme === 'file');
-        const folders = hasFolder ? undefined : await askForFolders();
-        if (!hasFolder && !folders?.length) return;
-        await critiqueVideos(host, folders);
-      })(),
-    ),
-    vscode.commands.registerCommand(CRITIQUE_FOLDER_COMMAND, (clicked?: unknown, selection?: unknown) =>
-      guarded(async () => {
-        const folders = folderUris(clicked, selection) ?? (await askForFolders());
-        const onDisk = folders?.filter((u) => u.scheme === 'file');
-        if (onDisk?.length) await critiqueVideos(host, onDisk);
-      })(),
-    ),
-  ];
+/** Runs a batch command, showing what went wrong when something unexpected did. */
+async function guarded(task: () => Promise<void>): Promise<void> {
+  try {
+    await task();
+  } catch (error) {
+    outputLog().error(`batch: ${errorMessage(error)}`);
+    void showBatchError([{ code: 'internal', message: errorMessage(error) }]);
+  }
+}
+
+/** `cosmosCritic.critiqueWorkspace`: every video of the workspace (asks for folders when no folder is open). */
+export function critiqueWorkspace(host: Services): Promise<void> {
+  return guarded(async () => {
+    const hasFolder = vscode.workspace.workspaceFolders?.some((f) => f.uri.scheme === 'file');
+    const folders = hasFolder ? undefined : await askForFolders();
+    if (!hasFolder && !folders?.length) return;
+    await critiqueVideos(host, folders);
+  });
+}
+
+/** `cosmosCritic.critiqueFolder`: the videos of the folders clicked in the Explorer (or picked). */
+export function critiqueFolder(host: Services, clicked: unknown, selection: unknown): Promise<void> {
+  return guarded(async () => {
+    const folders = folderUris(clicked, selection) ?? (await askForFolders());
+    const onDisk = folders?.filter((u) => u.scheme === 'file');
+    if (onDisk?.length) await critiqueVideos(host, onDisk);
+  });
 }

@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { minimatch } from 'minimatch';
 import * as vscode from 'vscode';
-import { resultsDirOf } from '../results/resultsDir';
+import type { Config } from '../config';
 import { isExcluded, isInside, planBatches, searchExcludeGlob, type BatchPlan } from './batchPlan';
 import type { BatchSettings } from './batchSettings';
 
@@ -41,7 +41,7 @@ async function searchWorkspaceFolder(folder: vscode.WorkspaceFolder, settings: B
  * grouped by the results folder of their workspace folder. Globs are relative to the workspace folder, so a folder's
  * run takes exactly the videos of the workspace's run that lie inside it.
  */
-export async function findBatchVideos(folders: readonly vscode.Uri[] | undefined, settings: BatchSettings, storageUri: vscode.Uri, token: vscode.CancellationToken): Promise<BatchPlan[]> {
+export async function findBatchVideos(folders: readonly vscode.Uri[] | undefined, settings: BatchSettings, config: Config, token: vscode.CancellationToken): Promise<BatchPlan[]> {
   const workspaceFolders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
   const found: Array<{ video: string; root: string; outDir: string }> = [];
   const searched = new Map<string, Promise<string[]>>();
@@ -52,7 +52,7 @@ export async function findBatchVideos(folders: readonly vscode.Uri[] | undefined
   };
   if (!folders) {
     for (const folder of workspaceFolders) {
-      const outDir = resultsDirOf(folder, storageUri);
+      const outDir = config.storeRoot(folder);
       for (const video of await search(folder)) found.push({ video, root: folder.uri.fsPath, outDir });
     }
     return planBatches(found);
@@ -60,13 +60,13 @@ export async function findBatchVideos(folders: readonly vscode.Uri[] | undefined
   for (const scope of folders) {
     const folder = vscode.workspace.getWorkspaceFolder(scope);
     if (folder && folder.uri.scheme === 'file') {
-      const outDir = resultsDirOf(folder, storageUri);
+      const outDir = config.storeRoot(folder);
       const videos = await search(folder);
       const inScope = scope.fsPath === folder.uri.fsPath ? videos : videos.filter((v) => isInside(v, scope.fsPath));
       for (const video of inScope) found.push({ video, root: folder.uri.fsPath, outDir });
     } else {
       // A folder outside the workspace: its results go with the first workspace folder's (or the extension's storage).
-      const outDir = resultsDirOf(workspaceFolders[0], storageUri);
+      const outDir = config.storeRoot(workspaceFolders[0]);
       for (const video of await walkFolder(scope.fsPath, settings, token)) found.push({ video, root: scope.fsPath, outDir });
     }
   }

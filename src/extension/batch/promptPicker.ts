@@ -2,7 +2,8 @@ import { readFile, readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readPromptHeader, type PromptHeader } from '../promptHeader';
-import { expandHome, trustedSetting } from '../serverSettings';
+import type { Config } from '../config';
+import { expandHome } from '../configSchema';
 
 const LAST_PICK_KEY = 'cosmosCritic.batch.lastPrompts';
 const FALLBACK_PROMPT = 'reward';
@@ -49,9 +50,8 @@ async function workspacePrompts(): Promise<PromptItem[]> {
 }
 
 /** The file `cosmosCritic.defaultPrompt` names (a shipped prompt's name or a path), else the shipped reward prompt. */
-function defaultPromptFile(extensionUri: vscode.Uri): string {
-  const setting = trustedSetting<string>('cosmosCritic', 'defaultPrompt');
-  const value = typeof setting === 'string' && setting.trim() ? setting.trim() : FALLBACK_PROMPT;
+function defaultPromptFile(extensionUri: vscode.Uri, config: Config): string {
+  const value = config.get('defaultPrompt') ?? FALLBACK_PROMPT;
   if (!/[\\/]/.test(value) && !value.endsWith('.md')) return vscode.Uri.joinPath(extensionUri, 'prompts', `${value}.prompt.md`).fsPath;
   const file = expandHome(value);
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -63,12 +63,12 @@ function defaultPromptFile(extensionUri: vscode.Uri): string {
  * workspace is picked again; the first time, `cosmosCritic.defaultPrompt`. Returns prompt file paths, or undefined
  * when dismissed.
  */
-export async function pickBatchPrompts(extensionUri: vscode.Uri, state: vscode.Memento, what: string): Promise<string[] | undefined> {
+export async function pickBatchPrompts(extensionUri: vscode.Uri, config: Config, state: vscode.Memento, what: string): Promise<string[] | undefined> {
   const [shipped, workspace] = await Promise.all([shippedPrompts(extensionUri), workspacePrompts()]);
   const all = [...shipped, ...workspace];
   const last = state.get<unknown>(LAST_PICK_KEY);
   const remembered = Array.isArray(last) ? last.filter((f): f is string => typeof f === 'string' && all.some((i) => i.file === f)) : [];
-  const preferred = remembered.length ? remembered : [defaultPromptFile(extensionUri)];
+  const preferred = remembered.length ? remembered : [defaultPromptFile(extensionUri, config)];
   const pick = vscode.window.createQuickPick<PromptItem>();
   pick.title = `Critique ${what}: choose prompts`;
   pick.placeholder = 'Every video runs with each chosen prompt (reward prompts score, critic prompts critique)';

@@ -1,24 +1,14 @@
 import * as vscode from 'vscode';
 import type { PromptCompareView, VideoComparison } from '../../shared/promptCompareMessages';
-import { resultsFolder } from '../resultFile';
+import { storeResultsFolder } from '../configSchema';
+import type { Services } from '../services';
 import { ComparePanel } from './comparePanel';
 import { pairByVideo, promptTextState, recordedPrompts, type PromptVersion, type RecordedPrompt } from './previousResult';
 import { PromptShas, recordedSide } from './recordedSides';
-import type { ResultIndex } from './resultIndex';
 
-export const COMPARE_VERSIONS_COMMAND = 'cosmosCritic.comparePromptVersions';
-
-export interface CompareVersionsHost {
-  extensionUri: vscode.Uri;
-  storageUri: vscode.Uri;
-  index: ResultIndex;
-}
-
-/** The results folder of every workspace folder (or the extension's storage without a workspace). */
-function allResultsFolders(storageUri: vscode.Uri): string[] {
-  const folders = vscode.workspace.workspaceFolders ?? [];
-  if (folders.length === 0) return [resultsFolder(storageUri, storageUri).fsPath];
-  return [...new Set(folders.map((folder) => resultsFolder(folder.uri, storageUri).fsPath))];
+/** The results folder of every workspace folder's store (or of the global one without a workspace). */
+function allResultsFolders(services: Services): string[] {
+  return services.config.workspaceStoreRoots().map(storeResultsFolder);
 }
 
 const shortSha = (sha: string): string => sha.slice(0, 8);
@@ -67,8 +57,8 @@ async function comparisonRows(before: PromptVersion, after: PromptVersion, shas:
 }
 
 /** `cosmosCritic.comparePromptVersions`: pick a prompt id, then two of its recorded versions, and compare them per video. */
-export async function comparePromptVersions(host: CompareVersionsHost): Promise<void> {
-  const folders = allResultsFolders(host.storageUri);
+export async function comparePromptVersions(host: Services): Promise<void> {
+  const folders = allResultsFolders(host);
   const entries = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Reading Cosmos Critic results' }, () =>
     host.index.entries(folders),
   );

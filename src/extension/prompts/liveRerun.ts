@@ -1,24 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { PROMPT_LANGUAGE_ID } from '../../shared/requests';
+import type { Config } from '../config';
 import { outputLog } from '../outputLog';
 import type { PromptRunner } from './promptRunner';
-import { LIMITS } from '../../shared/limits';
-
-export type LiveRerun = 'onSave' | 'whileTyping' | 'off';
-
-const DEFAULT_DELAY_MS = 1500;
-
-export function liveRerunSetting(): LiveRerun {
-  const value = vscode.workspace.getConfiguration('cosmosCritic').get<string>('liveRerun');
-  return value === 'whileTyping' || value === 'off' ? value : 'onSave';
-}
-
-function delaySetting(): number {
-  const value = vscode.workspace.getConfiguration('cosmosCritic').get<number>('liveRerunDelayMs');
-  const { min, max } = LIMITS.liveRerunDelayMs;
-  return typeof value === 'number' && Number.isFinite(value) ? Math.min(Math.max(value, min), max) : DEFAULT_DELAY_MS;
-}
 
 function isPromptFile(document: vscode.TextDocument): boolean {
   return document.uri.scheme === 'file' && (document.languageId === PROMPT_LANGUAGE_ID || document.fileName.endsWith('.prompt.md'));
@@ -40,7 +25,7 @@ async function mayPin(file: string): Promise<boolean> {
  *   set to `afterDelay` that follows the typing. Unsaved text is never run: nothing is written to disk for it.
  * - `off`: only the code lens and the command run it.
  */
-export function registerLiveRerun(runner: PromptRunner): vscode.Disposable {
+export function registerLiveRerun(runner: PromptRunner, config: Config): vscode.Disposable {
   const timers = new Map<string, { timer: ReturnType<typeof setTimeout>; document: vscode.TextDocument }>();
 
   const start = (document: vscode.TextDocument): void => {
@@ -56,14 +41,14 @@ export function registerLiveRerun(runner: PromptRunner): vscode.Disposable {
       timers.delete(key);
       // Typing since the save: wait for the next save.
       if (!document.isDirty && !document.isClosed) start(document);
-    }, delaySetting());
+    }, config.get('liveRerunDelayMs'));
     timers.set(key, { timer, document });
   };
 
   const saved = vscode.workspace.onDidSaveTextDocument((document) => {
     if (!isPromptFile(document) || runner.consumeOwnSave(document.uri)) return;
     if (!vscode.workspace.isTrusted) return;
-    const mode = liveRerunSetting();
+    const mode = config.get('liveRerun');
     if (mode === 'onSave') start(document);
     else if (mode === 'whileTyping') schedule(document);
   });

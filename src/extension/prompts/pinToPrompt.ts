@@ -1,13 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { RUN_PROMPT_ON_PINS_COMMAND } from '../../shared/requests';
+import { COMMANDS } from '../commandIds';
 import { readPromptHeader } from '../promptHeader';
 import { resolveVideoUris } from '../videoTarget';
-import { liveRerunSetting } from './liveRerun';
+import type { Config } from '../config';
 import { applyTextEdit, pinInsertion } from './pinInsert';
-
-export const PIN_TO_PROMPT_COMMAND = 'cosmosCritic.pinToPrompt';
 
 interface PromptItem extends vscode.QuickPickItem {
   uri: vscode.Uri;
@@ -56,7 +54,7 @@ function minimalReplacement(before: string, after: string): { start: number; end
  * `cosmosCritic.pinToPrompt`: adds the chosen videos under `pin:` of a workspace prompt file, as one undoable
  * edit of the (possibly unsaved) document. Saving the prompt runs it live on its pins.
  */
-export async function pinToPrompt(clicked: unknown, selection: unknown): Promise<void> {
+export async function pinToPrompt(config: Config, clicked: unknown, selection: unknown): Promise<void> {
   const videos = await resolveVideoUris(clicked, selection, () => undefined, 'Pin to Prompt');
   if (videos.length === 0) return;
   const items = await promptItems();
@@ -109,7 +107,7 @@ export async function pinToPrompt(clicked: unknown, selection: unknown): Promise
   await vscode.window.showTextDocument(document, { preview: false, selection: new vscode.Range(start, end) });
   // Where files save themselves (files.autoSave, the default in a browser), the save has run it live already.
   const message = `Pinned ${pinned.join(', ')} to ${picked.label}.`;
-  const action = document.isDirty ? 'Save and Run' : liveRerunSetting() === 'off' ? 'Run on Pins' : undefined;
+  const action = document.isDirty ? 'Save and Run' : config.get('liveRerun') === 'off' ? 'Run on Pins' : undefined;
   const choice = await vscode.window.showInformationMessage(message, ...(action ? [action] : []));
-  if (choice && choice === action) await vscode.commands.executeCommand(RUN_PROMPT_ON_PINS_COMMAND, picked.uri.toString());
+  if (choice && choice === action) await vscode.commands.executeCommand(COMMANDS.runPromptOnPins, picked.uri.toString());
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -6,23 +5,14 @@ import type { CompareSide, PromptCompareView, VideoComparison } from '../../shar
 import { compareResults } from '../../shared/promptCompare';
 import { CritiqueRequest, PromptPinsRequest, ScoreRequest, type PinnedVideo } from '../../shared/requests';
 import type { CriticMode } from '../../shared/result';
-import type { CriticClient } from '../criticClient';
+import { storeResultsFolder } from '../configSchema';
 import { outputLog } from '../outputLog';
 import { readPromptHeader } from '../promptHeader';
 import { errorMessage, isCancellation, requestFailure } from '../requestErrors';
-import { resultsFolder, writeResultFile } from '../resultFile';
+import type { Services } from '../services';
 import { ComparePanel } from './comparePanel';
-import { findPrevious, promptTextState, videoKey } from './previousResult';
+import { findPrevious, promptTextState, videoKey, type RecordedResult } from './previousResult';
 import { PromptShas, recordedSide, sha256 } from './recordedSides';
-import type { ResultIndex } from './resultIndex';
-
-export interface PromptRunHost {
-  extensionUri: vscode.Uri;
-  /** For results of videos outside any workspace folder. */
-  storageUri: vscode.Uri;
-  critic: CriticClient;
-  index: ResultIndex;
-}
 
 export type RunTrigger = 'command' | 'live';
 
@@ -70,7 +60,7 @@ export class PromptRunner implements vscode.Disposable {
   /** Saves the command made itself, which the live re-run skips. */
   private readonly ownSaves = new Set<string>();
 
-  constructor(private readonly host: PromptRunHost) {}
+  constructor(private readonly host: Services) {}
 
   /** The save of `uri` was made by a run that is starting anyway; true once per such save. */
   consumeOwnSave(uri: vscode.Uri): boolean {
@@ -204,15 +194,15 @@ export class PromptRunner implements vscode.Disposable {
   }
 
   private async runOnPins(prompt: vscode.Uri, toRun: PromptToRun, run: ActiveRun, trigger: RunTrigger, report: (message: string) => void): Promise<void> {
-    const { critic, index, storageUri } = this.host;
-    const log = outputLog();
+    const { client, index, config } = this.host;
+    const log = this.host.log();
     const token = run.source.token;
     const isCurrent = (): boolean => this.active.get(toRun.file) === run;
     const name = path.basename(toRun.file);
 
     let pins: PinnedVideo[];
     try {
-      pins = (await critic.request(PromptPinsRequest, { uri: prompt.toString() }, token)).pins;
+      pins = (await client.request(PromptPinsRequest, { uri: prompt.toString() }, token)).pins;
     } catch (error) {
       if (!token.isCancellationRequested && !isCancellation(error)) {
         const message = requestFailure(error, `reading the pins of ${name}`);
@@ -235,14 +225,17 @@ export class PromptRunner implements vscode.Disposable {
     const runnable = rows.filter((row) => row.status === 'queued').length;
     const shas = new PromptShas();
     shas.set(toRun.file, toRun.sha);
-    const folders = (): string[] => rows.filter((row) => row.status !== 'missing').map((row) => resultsFolder(vscode.Uri.file(row.video), storageUri).fsPath);
+    const folders = rows.filter((row) => row.status !== 'missing').map((row) => storeResultsFolder(config.storeFor(vscode.Uri.file(row.video)).root));
 
-    // Show what the previous version found while this one runs.
-    const before = await index.entries(folders()).catch(() => []);
+    // Show what the previous version found while this one runs. Read before any result of this run is recorded: an
+    // earlier result of this version with other text may be recorded under the same name.
+    const before: RecordedResult[] = await index.entries(folders).catch(() => []);
+    const shownPrevious = new Map<string, RecordedResult>();
     rows = await Promise.all(
       rows.map(async (row) => {
         if (row.status === 'missing') return row;
         const previous = findPrevious(before, { promptId: toRun.id, version: toRun.version, promptSha: toRun.sha, videoPath: row.video });
+        if (previous) shownPrevious.set(row.video, previous);
         return { ...row, previous: previous ? (await recordedSide(previous, shas)) ?? null : null };
       }),
     );
@@ -274,67 +267,55 @@ export class PromptRunner implements vscode.Disposable {
       report(label);
       let row: VideoComparison = { ...queued, status: 'running', stage: 'Queued' };
       update(row);
-      const workDoneToken = `prompt-${randomUUID()}`;
-      let listener: vscode.Disposable | undefined;
-      try {
-        listener = await critic.onWorkDoneProgress(workDoneToken, (value) => {
-          if ((value.kind === 'begin' || value.kind === 'report') && value.message) {
-            report(`${label}: ${value.message}`);
-            row = { ...row, stage: value.message };
-            update(row);
-          }
-        });
-        const outcome = await critic.request(
-          toRun.mode === 'reward' ? ScoreRequest : CritiqueRequest,
-          { path: queued.video, prompt: toRun.file, workDoneToken },
+      const job = client.runJob(
+        toRun.mode === 'reward' ? ScoreRequest : CritiqueRequest,
+        { path: queued.video, prompt: toRun.file, store: config.storeFor(vscode.Uri.file(queued.video)) },
+        {
           token,
-        );
-        if (token.isCancellationRequested) {
-          // Superseded or cancelled while the answer was on its way: a newer run owns the result file.
-          row = { ...row, status: 'cancelled', stage: null };
-        } else if (!outcome.ok) {
-          const message = outcome.error.message;
-          // The row names the video already.
-          row = { ...row, status: 'failed', stage: null, error: message.startsWith(`${queued.video}: `) ? message.slice(queued.video.length + 2) : message };
-          log.error(`  ${message.includes(queued.video) ? message : `${queued.video}: ${message}`}`);
-        } else {
-          const result = outcome.result;
-          // Looked up before the result is written: an earlier result of this version with other text has the same file name.
-          const entries = await index.entries(folders()).catch(() => []);
-          const previousEntry = findPrevious(entries, {
-            promptId: result.prompt.id,
-            version: result.prompt.version,
-            promptSha: result.prompt.sha256,
-            videoPath: queued.video,
-            videoSha: result.video.sha256,
-          });
-          const previous: CompareSide | null = previousEntry ? (await recordedSide(previousEntry, shas)) ?? null : null;
-          let resultFile: string | null = null;
-          try {
-            resultFile = await writeResultFile(resultsFolder(vscode.Uri.file(queued.video), storageUri), result);
-          } catch (error) {
-            log.warn(`  could not write the result file of ${queued.video}: ${errorMessage(error)}`);
-          }
-          row = {
-            ...row,
-            status: 'done',
-            stage: null,
-            error: null,
-            previous,
-            current: { result, resultFile, promptText: promptTextState(result.prompt.sha256, await shas.get(result.prompt.path)) },
-          };
-          log.info(`  ${queued.video}: ${scoreChange(row) ?? 'no score'}${resultFile ? `; result → ${resultFile}` : ''}`);
-        }
-      } catch (error) {
-        if (token.isCancellationRequested || isCancellation(error)) {
-          row = { ...row, status: 'cancelled', stage: null };
-        } else {
-          const message = requestFailure(error, `running ${toRun.id} on ${queued.label}`);
-          row = { ...row, status: 'failed', stage: null, error: message };
-          log.error(`  ${queued.video}: ${message}`);
-        }
-      } finally {
-        listener?.dispose();
+          doing: `running ${toRun.id} on ${queued.label}`,
+          onStage: (message) => {
+            if (!message) return;
+            report(`${label}: ${message}`);
+            row = { ...row, stage: message };
+            update(row);
+          },
+        },
+      );
+      const answer = await job.result;
+      if (answer.kind === 'cancelled' || token.isCancellationRequested) {
+        // Superseded or cancelled while the answer was on its way: a newer run owns the result.
+        row = { ...row, status: 'cancelled', stage: null };
+      } else if (answer.kind === 'failed') {
+        const message = answer.error.message;
+        row = { ...row, status: 'failed', stage: null, error: message };
+        log.error(`  ${queued.video}: ${message}`);
+      } else if (!answer.value.ok) {
+        const message = answer.value.error.message;
+        // The row names the video already.
+        row = { ...row, status: 'failed', stage: null, error: message.startsWith(`${queued.video}: `) ? message.slice(queued.video.length + 2) : message };
+        log.error(`  ${message.includes(queued.video) ? message : `${queued.video}: ${message}`}`);
+      } else {
+        const { result, resultFile, writeError } = answer.value;
+        // Now that the video's bytes are known, a result of the same bytes under another path counts as well.
+        const previousEntry = findPrevious(before, {
+          promptId: result.prompt.id,
+          version: result.prompt.version,
+          promptSha: result.prompt.sha256,
+          videoPath: queued.video,
+          videoSha: result.video.sha256,
+        });
+        const previous: CompareSide | null =
+          previousEntry && previousEntry === shownPrevious.get(queued.video) ? queued.previous : previousEntry ? (await recordedSide(previousEntry, shas)) ?? null : null;
+        if (writeError) log.warn(`  could not write the result file of ${queued.video}: ${writeError.message}`);
+        row = {
+          ...row,
+          status: 'done',
+          stage: null,
+          error: null,
+          previous,
+          current: { result, resultFile, promptText: promptTextState(result.prompt.sha256, await shas.get(result.prompt.path)) },
+        };
+        log.info(`  ${queued.video}: ${scoreChange(row) ?? 'no score'}${resultFile ? `; result → ${resultFile}` : ''}`);
       }
       update(row);
     }

@@ -7,12 +7,11 @@ import { readLabels } from '../../engine/eval/labels';
 import { readResults } from '../../engine/eval/resultsSource';
 import type { ResultRowView } from '../../shared/resultsMessages';
 import { outputLog } from '../outputLog';
-import { expandHome, trustedSetting } from '../serverSettings';
+import type { Config } from '../config';
 
 /** `cosmosCritic.bandsFile`: absolute, or relative to the first workspace folder; undefined when unset. */
-export function bandsFileSetting(): string | undefined {
-  const value = trustedSetting<string>('cosmosCritic', 'bandsFile');
-  const trimmed = typeof value === 'string' ? expandHome(value.trim()) : '';
+export function bandsFileSetting(config: Config): string | undefined {
+  const trimmed = config.get('bandsFile');
   if (!trimmed) return undefined;
   if (path.isAbsolute(trimmed)) return trimmed;
   const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
@@ -20,8 +19,8 @@ export function bandsFileSetting(): string | undefined {
 }
 
 /** The calibrated bands of the setting, or undefined (the prompt's 0.7 / 0.3); a bad file is logged and shown once. */
-export async function calibratedBands(): Promise<Bands | undefined> {
-  const file = bandsFileSetting();
+export async function calibratedBands(config: Config): Promise<Bands | undefined> {
+  const file = bandsFileSetting(config);
   if (!file) return undefined;
   try {
     return await readBandsFile(file);
@@ -56,7 +55,7 @@ export async function evaluateFolder(dir: string, labelsFile: string, metricsFil
 }
 
 /** Saves a run's suggested bands and offers to use them in this workspace (`cosmosCritic.bandsFile`). */
-export async function saveSuggestedBands(report: EvalReport, runIndex: number, dir: string): Promise<void> {
+export async function saveSuggestedBands(config: Config, report: EvalReport, runIndex: number, dir: string): Promise<void> {
   const run = report.runs[runIndex];
   if (!run) return;
   const s = run.suggested_bands;
@@ -74,5 +73,5 @@ export async function saveSuggestedBands(report: EvalReport, runIndex: number, d
   const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
   const relative = folder ? path.relative(folder.uri.fsPath, target.fsPath) : '';
   const value = relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : target.fsPath;
-  await vscode.workspace.getConfiguration('cosmosCritic').update('bandsFile', value, folder ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+  await config.update('bandsFile', value, folder ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
 }

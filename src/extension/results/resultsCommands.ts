@@ -4,12 +4,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { buildReport, reportCsv, reportHtml } from '../../engine/store/runReport';
 import { outputLog } from '../outputLog';
-import type { PlayerHost } from '../playerPanel';
+import type { Services } from '../services';
 import { errorMessage } from '../requestErrors';
-import { resultsDirLabel, workspaceResultsDirs } from './resultsDir';
-import { EXPORT_REPORT_COMMAND, ResultsPanel } from './resultsPanel';
-
-export const OPEN_RESULTS_COMMAND = 'cosmosCritic.openResults';
+import { resultsDirLabel } from './resultsDir';
+import { ResultsPanel } from './resultsPanel';
 
 const isFolder = (p: string) => {
   try {
@@ -27,8 +25,8 @@ export function resultsDirFromUri(value: unknown): string | undefined {
 }
 
 /** The workspace's results folders that exist (else all of them); the user picks when there are several. */
-export async function chooseResultsDir(storageUri: vscode.Uri, action: string): Promise<string | undefined> {
-  const all = workspaceResultsDirs(storageUri);
+export async function chooseResultsDir(services: Pick<Services, 'config'>, action: string): Promise<string | undefined> {
+  const all = services.config.workspaceStoreRoots();
   const existing = all.filter((dir) => isFolder(path.join(dir, 'results')) || existsSync(path.join(dir, 'summary.jsonl')));
   const candidates = existing.length ? existing : all;
   if (candidates.length <= 1) return candidates[0];
@@ -77,28 +75,27 @@ async function exportReport(dir: string): Promise<void> {
   else if (choice) await vscode.commands.executeCommand('revealFileInOS', target);
 }
 
-export function registerResultsCommands(host: PlayerHost): vscode.Disposable[] {
-  const report = (error: unknown) => {
-    outputLog().error(errorMessage(error));
-    void vscode.window.showErrorMessage(errorMessage(error));
-  };
-  return [
-    vscode.commands.registerCommand(OPEN_RESULTS_COMMAND, async (clicked?: unknown) => {
-      try {
-        const dir = resultsDirFromUri(clicked) ?? (await chooseResultsDir(host.storageUri, 'Open Results'));
-        if (dir) ResultsPanel.show(host, dir);
-      } catch (error) {
-        report(error);
-      }
-    }),
-    vscode.commands.registerCommand(EXPORT_REPORT_COMMAND, async (clicked?: unknown) => {
-      try {
-        const dir = resultsDirFromUri(clicked) ?? (await chooseResultsDir(host.storageUri, 'Export Report'));
-        if (dir) await exportReport(dir);
-      } catch (error) {
-        report(error);
-      }
-    }),
-    ResultsPanel.registerSerializer(host),
-  ];
+function report(error: unknown): void {
+  outputLog().error(errorMessage(error));
+  void vscode.window.showErrorMessage(errorMessage(error));
+}
+
+/** `cosmosCritic.openResults`: the results browser of a folder clicked in the Explorer, else of the workspace's store. */
+export async function openResults(services: Services, clicked: unknown): Promise<void> {
+  try {
+    const dir = resultsDirFromUri(clicked) ?? (await chooseResultsDir(services, 'Open Results'));
+    if (dir) ResultsPanel.show(services, dir);
+  } catch (error) {
+    report(error);
+  }
+}
+
+/** `cosmosCritic.exportReport`: a results folder's report as HTML, CSV or JSON. */
+export async function exportReportCommand(services: Services, clicked: unknown): Promise<void> {
+  try {
+    const dir = resultsDirFromUri(clicked) ?? (await chooseResultsDir(services, 'Export Report'));
+    if (dir) await exportReport(dir);
+  } catch (error) {
+    report(error);
+  }
 }

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseFromResultsMessage, type FromResultsMessage, type ResultRowView, type ResultsSourceView, type ToResultsMessage } from '../../shared/resultsMessages';
-import { CRITIQUE_WORKSPACE_COMMAND } from '../batch/batchCommands';
+import { COMMANDS } from '../commandIds';
 import { outputLog } from '../outputLog';
-import type { PlayerHost } from '../playerPanel';
+import type { Services } from '../services';
 import { errorMessage } from '../requestErrors';
 import { renderWebviewPage } from '../webviewHtml';
 import { trimmedForView, type EvalReport } from '../../engine/eval/evaluateLabels';
@@ -13,11 +13,7 @@ import { openInPlayer } from './openInPlayer';
 import { ResultRowsIndex } from './resultRows';
 import { resultsDirLabel } from './resultsDir';
 
-/** Registered by the review module; named here so the browser needs no import of it. */
-const REVIEW_FOLDER_COMMAND = 'cosmosCritic.reviewFolder';
-
 export const RESULTS_VIEW_TYPE = 'cosmosCritic.results';
-export const EXPORT_REPORT_COMMAND = 'cosmosCritic.exportReport';
 
 /** Files settle for this long before the folder is read again (a batch writes several per second). */
 const REFRESH_DELAY_MS = 750;
@@ -51,7 +47,7 @@ function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
 export class ResultsPanel {
   private static readonly panels = new Map<string, ResultsPanel>();
 
-  static show(host: PlayerHost, dir: string, column = vscode.ViewColumn.Active): ResultsPanel {
+  static show(host: Services, dir: string, column = vscode.ViewColumn.Active): ResultsPanel {
     const existing = ResultsPanel.panels.get(path.resolve(dir));
     if (existing) {
       existing.panel.reveal();
@@ -68,7 +64,7 @@ export class ResultsPanel {
   }
 
   /** Restores browsers after a window reload; the webview saved its folder in its state. */
-  static registerSerializer(host: PlayerHost): vscode.Disposable {
+  static registerSerializer(host: Services): vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(RESULTS_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
         const dir = typeof state === 'object' && state !== null ? (state as { dir?: unknown }).dir : undefined;
@@ -94,7 +90,7 @@ export class ResultsPanel {
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
-    private readonly host: PlayerHost,
+    private readonly host: Services,
     private readonly dir: string,
   ) {
     ResultsPanel.panels.set(path.resolve(dir), this);
@@ -157,7 +153,7 @@ export class ResultsPanel {
     sources = sources.filter((s) => this.sources.get(s.id) === s);
     const started = Date.now();
     try {
-      const bands = await calibratedBands();
+      const bands = await calibratedBands(this.host.config);
       for (const source of sources) source.rows = withBands(await source.index.refresh(), bands);
       if (this.labelsFile && sources.some((s) => s.id === 0)) await this.evaluate();
     } catch (error) {
@@ -181,7 +177,7 @@ export class ResultsPanel {
   private async evaluate(): Promise<void> {
     if (!this.labelsFile) return;
     try {
-      this.calibration = await evaluateFolder(this.dir, this.labelsFile, this.metricsFile, await calibratedBands());
+      this.calibration = await evaluateFolder(this.dir, this.labelsFile, this.metricsFile, await calibratedBands(this.host.config));
       const none = this.calibration.runs.length === 0 ? `None of the labels in ${path.basename(this.labelsFile)} names a video of these results (name videos by a path under the videos' folder, or by file name).` : null;
       this.post({ type: 'calibration', report: trimmedForView(this.calibration), message: none });
     } catch (error) {
@@ -251,10 +247,10 @@ export class ResultsPanel {
         this.removeSource(message.source);
         return;
       case 'exportReport':
-        await vscode.commands.executeCommand(EXPORT_REPORT_COMMAND, vscode.Uri.file(this.dir));
+        await vscode.commands.executeCommand(COMMANDS.exportReport, vscode.Uri.file(this.dir));
         return;
       case 'critiqueWorkspace':
-        await vscode.commands.executeCommand(CRITIQUE_WORKSPACE_COMMAND);
+        await vscode.commands.executeCommand(COMMANDS.critiqueWorkspace);
         return;
       case 'chooseLabels':
       case 'chooseMetrics': {
@@ -272,10 +268,10 @@ export class ResultsPanel {
         return;
       }
       case 'review':
-        await vscode.commands.executeCommand(REVIEW_FOLDER_COMMAND, vscode.Uri.file(this.dir), message.rows);
+        await vscode.commands.executeCommand(COMMANDS.reviewFolder, vscode.Uri.file(this.dir), message.rows);
         return;
       case 'saveBands':
-        if (this.calibration) await saveSuggestedBands(this.calibration, message.run, this.dir);
+        if (this.calibration) await saveSuggestedBands(this.host.config, this.calibration, message.run, this.dir);
         return;
     }
   }

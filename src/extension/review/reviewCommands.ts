@@ -2,15 +2,12 @@ import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { outputLog } from '../outputLog';
-import type { PlayerHost } from '../playerPanel';
 import { errorMessage } from '../requestErrors';
 import { chooseResultsDir, resultsDirFromUri } from '../results/resultsCommands';
-import { resultsDirOf } from '../results/resultsDir';
 import { ResultRowsIndex } from '../results/resultRows';
+import type { Services } from '../services';
 import { ReviewPanel } from './reviewPanel';
 import { reviewEntries } from './reviewOrder';
-
-export const REVIEW_FOLDER_COMMAND = 'cosmosCritic.reviewFolder';
 
 /** The order the results browser shows: its rows' videos and result files (relative to the results folder). */
 export interface ReviewOrderArg {
@@ -34,14 +31,14 @@ function isOrder(value: unknown): value is ReviewOrderArg[] {
  * Review Folder: on a results folder, its videos; on any other folder (Explorer), the videos under it that the
  * workspace's results folder has results for; from the results browser, its rows in its order.
  */
-async function reviewFolder(host: PlayerHost, clicked: unknown, order: unknown): Promise<void> {
+async function review(host: Services, clicked: unknown, order: unknown): Promise<void> {
   let dir = resultsDirFromUri(clicked);
   let under: string | undefined;
   if (dir && !isResultsDir(dir)) {
     under = dir;
-    dir = resultsDirOf(vscode.workspace.getWorkspaceFolder(vscode.Uri.file(under)), host.storageUri);
+    dir = host.config.storeRoot(vscode.workspace.getWorkspaceFolder(vscode.Uri.file(under)));
   }
-  dir ??= await chooseResultsDir(host.storageUri, 'Review Folder');
+  dir ??= await chooseResultsDir(host, 'Review Folder');
   if (!dir) return;
   const rows = await new ResultRowsIndex(dir).refresh();
   const ordered = isOrder(order);
@@ -53,15 +50,12 @@ async function reviewFolder(host: PlayerHost, clicked: unknown, order: unknown):
   await ReviewPanel.open(host, dir, entries);
 }
 
-export function registerReviewCommands(host: PlayerHost): vscode.Disposable[] {
-  return [
-    vscode.commands.registerCommand(REVIEW_FOLDER_COMMAND, async (clicked?: unknown, order?: unknown) => {
-      try {
-        await reviewFolder(host, clicked, order);
-      } catch (error) {
-        outputLog().error(errorMessage(error));
-        void vscode.window.showErrorMessage(errorMessage(error));
-      }
-    }),
-  ];
+/** `cosmosCritic.reviewFolder`: `order`, from the results browser, is its rows in its order. */
+export async function reviewFolder(host: Services, clicked: unknown, order: unknown): Promise<void> {
+  try {
+    await review(host, clicked, order);
+  } catch (error) {
+    outputLog().error(errorMessage(error));
+    void vscode.window.showErrorMessage(errorMessage(error));
+  }
 }

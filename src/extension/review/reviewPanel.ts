@@ -10,9 +10,10 @@ import { parseFromReviewMessage, type FromReviewMessage, type ReviewItemView, ty
 import { isCriticResult, type PlaybackView } from '../../shared/webviewMessages';
 import { outputLog } from '../outputLog';
 import { preparePlayback } from '../playbackSource';
-import { proxyFolder, type PlayerHost } from '../playerPanel';
+import { proxyFolder } from '../playerPanel';
 import { errorMessage } from '../requestErrors';
 import { resultsDirLabel } from '../results/resultsDir';
+import type { Services } from '../services';
 import { renderWebviewPage } from '../webviewHtml';
 import { labelKeyOf, type ReviewEntry } from './reviewOrder';
 
@@ -47,7 +48,7 @@ async function readResult(file: string | null): Promise<CriticResult | null> {
 export class ReviewPanel {
   private static readonly panels = new Map<string, ReviewPanel>();
 
-  static async open(host: PlayerHost, dir: string, entries: ReviewEntry[]): Promise<ReviewPanel | undefined> {
+  static async open(host: Services, dir: string, entries: ReviewEntry[]): Promise<ReviewPanel | undefined> {
     if (entries.length === 0) {
       void vscode.window.showWarningMessage(`No videos with results in ${resultsDirLabel(dir)} to review: critique some videos first.`);
       return undefined;
@@ -74,7 +75,7 @@ export class ReviewPanel {
   }
 
   /** The webview reads its script and style, the videos' folders and the playable copies: nothing else. */
-  private static roots(host: PlayerHost, entries: readonly ReviewEntry[]): vscode.Uri[] {
+  private static roots(host: Services, entries: readonly ReviewEntry[]): vscode.Uri[] {
     const folders = [...new Set(entries.map((e) => path.dirname(e.video)))];
     return [vscode.Uri.joinPath(host.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(host.extensionUri, 'media'), proxyFolder(host), ...folders.map((f) => vscode.Uri.file(f))];
   }
@@ -88,7 +89,7 @@ export class ReviewPanel {
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
-    private readonly host: PlayerHost,
+    private readonly host: Services,
     private readonly dir: string,
     private readonly store: LabelStore,
     private entries: ReviewEntry[],
