@@ -1,4 +1,5 @@
-import type { JobBackend } from '../engine/evaluate/backend';
+import type { Backend } from '../engine/evaluate/backend';
+import { workerBackend } from '../engine/jobs/workerBackend';
 import { WorkerPool, type WorkerSlot } from '../engine/jobs/workerPool';
 import { PRECISIONS, type Precision } from '../engine/model/modelFolder';
 import { TIME_RULES, type TimeRule } from '../engine/model/mropePositions';
@@ -36,7 +37,7 @@ export function workerSlots(values: { workers?: string; devices?: string }): Wor
 type Values = { workers?: string; devices?: string; model?: string; endpoint?: string[]; precision?: string; 'time-rule'?: string; 'low-memory'?: boolean; 'cache-dir'?: string; 'ffmpeg-path'?: string; device?: string };
 
 /** Engine workers for --workers / --devices, started and with the model loaded; undefined when neither is given. */
-export async function workerBackendFrom(values: Values, io: CliIo): Promise<JobBackend | undefined> {
+export async function workerBackendFrom(values: Values, io: CliIo): Promise<Backend | undefined> {
   const slots = workerSlots(values);
   if (!slots) return undefined;
   if (values.endpoint?.length) throw new UsageError('--workers and --devices run the local model; with --endpoint the servers spread the work');
@@ -55,5 +56,5 @@ export async function workerBackendFrom(values: Values, io: CliIo): Promise<JobB
     ffmpegPath: values['ffmpeg-path'] ?? io.env.COSMOS_CRITIC_FFMPEG,
     log: (line) => io.reportError(new Error(line)),
   });
-  return { kind: 'workers', pool };
+  return workerBackend(pool);
 }

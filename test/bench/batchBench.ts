@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { evaluateVideo, localEngine } from '../../src/engine/evaluate/evaluateVideo';
 import { loadPrompt } from '../../src/engine/evaluate/shippedPrompts';
+import { localBackend } from '../../src/engine/evaluate/localBackend';
 import { runBatch } from '../../src/engine/jobs/batchRunner';
 import { locateFfmpeg } from '../../src/engine/media/ffmpegTools';
 import { LocalModel } from '../../src/engine/model/localModel';
@@ -54,7 +55,7 @@ export async function batchBench(): Promise<Record<string, unknown>> {
     }
     const engine = localEngine(model, tools, new CacheStore(join(scratch, 'batch')));
     const t = performance.now();
-    const manifest = await runBatch(videos, [prompt], { backend: { kind: 'onnx', engine }, outDir: join(scratch, 'out'), concurrency: 2, prefetch: 4, resume: false });
+    const manifest = await runBatch(videos, [prompt], { backend: localBackend(engine), outDir: join(scratch, 'out'), concurrency: 2, prefetch: 4, resume: false });
     const batchMs = performance.now() - t;
     const failures = manifest.counts.failed
       ? (await readFile(join(scratch, 'out', 'summary.jsonl'), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { status: string; error: string | null }).filter((r) => r.status === 'failed').map((r) => r.error)

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PromptFile } from '../../promptfile/promptFile';
 import type { CriticResult } from '../../shared/result';
-import type { EvaluateOptions } from '../evaluate/evaluateVideo';
+import type { EvaluateOptions } from '../evaluate/evaluateTypes';
 import type { DeviceSetting } from '../model/executionProvider';
 import type { LoadOptions } from '../model/localModel';
 import type { Precision } from '../model/modelFolder';
@@ -98,6 +98,11 @@ export class WorkerPool {
   /** What each worker really runs on (as the model reported it), in slot order. */
   get devices(): string[] {
     return this.workers.map((w) => w.label);
+  }
+
+  /** The model folder every worker loads. */
+  get modelDir(): string {
+    return this.options.modelDir;
   }
 
   /** Process ids of the live workers, in slot order. */

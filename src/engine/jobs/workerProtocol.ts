@@ -1,6 +1,6 @@
 import type { PromptFile } from '../../promptfile/promptFile';
 import type { CriticResult } from '../../shared/result';
-import type { ProgressEvent } from '../evaluate/evaluateVideo';
+import type { ProgressEvent } from '../evaluate/evaluateTypes';
 import type { LoadOptions } from '../model/localModel';
 import type { Precision } from '../model/modelFolder';
 
