@@ -38,6 +38,12 @@ type Values = { workers?: string; devices?: string; model?: string; endpoint?: s
 
 /** Engine workers for --workers / --devices, started and with the model loaded; undefined when neither is given. */
 export async function workerBackendFrom(values: Values, io: CliIo): Promise<Backend | undefined> {
+  const pool = await workerPoolFrom(values, io);
+  return pool && workerBackend(pool);
+}
+
+/** The worker pool itself (for `serve`, which runs chat completions on it). */
+export async function workerPoolFrom(values: Values, io: CliIo): Promise<WorkerPool | undefined> {
   const slots = workerSlots(values);
   if (!slots) return undefined;
   if (values.endpoint?.length) throw new UsageError('--workers and --devices run the local model; with --endpoint the servers spread the work');
@@ -48,7 +54,7 @@ export async function workerBackendFrom(values: Values, io: CliIo): Promise<Back
   if (precision !== undefined && !PRECISIONS.includes(precision)) throw new UsageError(`--precision must be one of ${PRECISIONS.join(', ')}`);
   const timeRule = values['time-rule'] as TimeRule | undefined;
   if (timeRule !== undefined && !TIME_RULES.includes(timeRule)) throw new UsageError(`--time-rule must be ${TIME_RULES.join(' or ')}, not ${timeRule}`);
-  const pool = await WorkerPool.start({
+  return WorkerPool.start({
     modelDir,
     load: { precision, timeRule, lowMemory: values['low-memory'] ?? false },
     slots,
@@ -56,5 +62,4 @@ export async function workerBackendFrom(values: Values, io: CliIo): Promise<Back
     ffmpegPath: values['ffmpeg-path'] ?? io.env.COSMOS_CRITIC_FFMPEG,
     log: (line) => io.reportError(new Error(line)),
   });
-  return workerBackend(pool);
 }
