@@ -6,6 +6,7 @@ import { TIME_RULES, type TimeRule } from '../engine/model/mropePositions';
 import { defaultCacheDir } from '../engine/store/cacheStore';
 import type { CliIo } from './cliIo';
 import { UsageError } from './usageError';
+import { LIMITS, withinLimit } from '../shared/limits';
 
 export const WORKER_FLAG_SPECS = {
   workers: { type: 'string' },
@@ -28,7 +29,7 @@ export function workerSlots(values: { workers?: string; devices?: string }): Wor
   }
   if (values.workers !== undefined) {
     const n = Number(values.workers);
-    if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--workers must be a whole number from 1 to 64, not "${values.workers}"`);
+    if (!withinLimit(n, LIMITS.workers)) throw new UsageError(`--workers must be a whole number from 1 to 64, not "${values.workers}"`);
     return Array.from({ length: n }, () => ({ device: 'cpu' }));
   }
   return undefined;

@@ -42,6 +42,12 @@ export function criticServerOptions(): CriticServerOptions {
   if (timeRule === 'float' || timeRule === 'truncate') options.timeRule = timeRule;
   const cudaDeviceId = trustedSetting<number>('cosmosCritic', 'cudaDeviceId');
   if (typeof cudaDeviceId === 'number' && withinLimit(cudaDeviceId, LIMITS.cudaDevice)) options.cudaDeviceId = cudaDeviceId;
+  const cudaDevices = trustedSetting<unknown>('cosmosCritic', 'cudaDevices');
+  const devices = Array.isArray(cudaDevices) ? [...new Set(cudaDevices.filter((id): id is number => typeof id === 'number' && withinLimit(id, LIMITS.cudaDevice)))] : [];
+  if (devices.length > 0) options.cudaDevices = devices;
+  const workers = trustedSetting<number>('cosmosCritic', 'workers');
+  if (typeof workers === 'number' && workers > 1 && withinLimit(workers, LIMITS.workers)) options.workers = workers;
+  if (trustedSetting<boolean>('cosmosCritic', 'lowMemory') === true) options.lowMemory = true;
   const backend = trustedSetting<string>('cosmosCritic', 'backend');
   if (backend === 'onnx' || backend === 'openai') options.backend = backend;
   // The remote settings only with the remote backend, so that editing them does not restart a local server.

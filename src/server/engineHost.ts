@@ -11,11 +11,15 @@ import { remoteBackend } from '../engine/remote/remoteBackend';
 import { remoteEngine } from '../engine/remote/remoteSetup';
 import { parseProfileChoice } from '../engine/profiles/resolveProfile';
 import { CacheStore, defaultCacheDir } from '../engine/store/cacheStore';
+import { describeLimit, LIMITS, withinLimit } from '../shared/limits';
 import type { CriticServerOptions } from '../shared/requests';
 
 /** Worker slots the settings ask for: one per listed CUDA device, else `workers` on the CPU; none for the in-process engine. */
 export function workerSlotsOf(options: Pick<CriticServerOptions, 'cudaDevices' | 'workers'>): WorkerSlot[] {
   const devices = [...new Set(options.cudaDevices ?? [])];
+  const bad = devices.find((id) => !withinLimit(id, LIMITS.cudaDevice));
+  if (bad !== undefined) throw new RangeError(`cosmosCritic.cudaDevices: ${bad} is not a CUDA device number (${describeLimit(LIMITS.cudaDevice)})`);
+  if (options.workers !== undefined && !withinLimit(options.workers, LIMITS.workers)) throw new RangeError(`cosmosCritic.workers must be ${describeLimit(LIMITS.workers)}, not ${options.workers}`);
   if (devices.length > 0) return devices.map((cudaDeviceId) => ({ device: 'cuda', cudaDeviceId }));
   const workers = options.workers ?? 1;
   return workers > 1 ? Array.from({ length: workers }, () => ({ device: 'cpu' })) : [];
