@@ -35,7 +35,7 @@ export function workerSlots(values: { workers?: string; devices?: string }): Wor
   return undefined;
 }
 
-type Values = { workers?: string; devices?: string; model?: string; endpoint?: string[]; precision?: string; 'time-rule'?: string; 'low-memory'?: boolean; 'cache-dir'?: string; 'ffmpeg-path'?: string; device?: string };
+type Values = { workers?: string; devices?: string; model?: string; endpoint?: string[]; precision?: string; 'time-rule'?: string; 'low-memory'?: boolean; 'cache-dir'?: string; 'ffmpeg-path'?: string; device?: string; 'cuda-device'?: string };
 
 /** Engine workers for --workers / --devices, started and with the model loaded; undefined when neither is given. */
 export async function workerBackendFrom(values: Values, io: CliIo): Promise<Backend | undefined> {
@@ -49,6 +49,7 @@ export async function workerPoolFrom(values: Values, io: CliIo): Promise<WorkerP
   if (!slots) return undefined;
   if (values.endpoint?.length) throw new UsageError('--workers and --devices run the local model; with --endpoint the servers spread the work');
   if (values.device !== undefined) throw new UsageError('--device does not go with --workers or --devices, which say where each worker runs');
+  if (values['cuda-device'] !== undefined) throw new UsageError('--cuda-device does not go with --workers or --devices; list the CUDA devices in --devices');
   const modelDir = values.model ?? io.env.COSMOS_CRITIC_MODEL;
   if (!modelDir) throw new UsageError('no model: pass --model DIR (a converted Cosmos Reason folder) or set COSMOS_CRITIC_MODEL');
   const precision = values.precision as Precision | undefined;

@@ -183,9 +183,12 @@ describe('cosmos-critic serve --workers', () => {
     assert.ok(Math.abs(remoteResult.reward!.score - (JSON.parse(local.stdout) as CriticResult).reward!.score) < 1e-6);
   });
 
-  it('refuses --workers with --device, naming both', () => {
+  it('refuses --device and --cuda-device with workers, naming them', () => {
     const r = spawnSync(process.execPath, [requireBuilt(CLI), 'serve', '--model', modelDir, '--workers', '2', '--device', 'cpu'], { encoding: 'utf8' });
     assert.equal(r.status, 2);
     assert.match(r.stderr, /--device does not go with --workers or --devices/);
+    const c = spawnSync(process.execPath, [requireBuilt(CLI), 'serve', '--model', modelDir, '--devices', '0,1', '--cuda-device', '1'], { encoding: 'utf8' });
+    assert.equal(c.status, 2);
+    assert.match(c.stderr, /--cuda-device does not go with --workers or --devices/);
   });
 });
