@@ -16,7 +16,7 @@ import { ensureTinyModel } from '../fixtures/tinyModel/index';
 import { FIXTURE_DIR } from '../fixtures/videos';
 
 /** 40 clips of 2 s at 320×240, each a different hue so that no two share content (and a result). */
-function clips(): string[] {
+export function clips(): string[] {
   const dir = join(FIXTURE_DIR, 'bench-40');
   mkdirSync(dir, { recursive: true });
   return Array.from({ length: 40 }, (_, i) => {
