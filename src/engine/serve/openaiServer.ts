@@ -94,8 +94,9 @@ function onlyMethod(req: IncomingMessage, method: string): void {
 
 /**
  * The local engine as an OpenAI-compatible chat-completions server (video input, logprobs, streaming), so that one GPU
- * box can serve a team and the remote backend can be tested against a real server. One job runs at a time; every
- * request is checked (name, origin, key, type, size, fields, limits) before it may wait for its turn.
+ * box can serve a team and the remote backend can be tested against a real server. One job runs at a time on the
+ * engine in this process, or one on each engine worker (the least-loaded takes the next); every request is checked
+ * (name, origin, key, type, size, fields, limits) before it may wait for its turn.
  */
 export function createOpenAiServer(options: ServeOptions): Server {
   const { engine, workers } = options;
