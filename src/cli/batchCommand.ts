@@ -91,7 +91,7 @@ export async function batchCommand(args: string[], io: CliIo): Promise<number> {
       if (row.status === 'failed') io.reportError(new Error(row.error ?? 'failed'));
       else if (!io.stdoutIsTTY) io.stdout(`${row.status} ${row.score === null ? '-' : row.score.toFixed(4)} ${row.prompt_id} ${row.video}\n`);
     },
-  }).finally(() => (backend.kind === 'workers' ? backend.pool.close() : undefined));
+  }).finally(() => backend.dispose());
   io.progress('');
   const c = manifest.counts;
   io.stdout(`${manifest.status}: ${c.done} done, ${c.skipped} already there, ${c.failed} failed of ${c.total} → ${values.out} (run ${manifest.id})\n`);

@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
-import { evaluateWith } from '../engine/evaluate/backend';
 import { loadPrompt } from '../engine/evaluate/shippedPrompts';
 import type { CliIo } from './cliIo';
-import { ENGINE_FLAGS_HELP, ENGINE_FLAG_SPECS, backendFrom, defaultCritiquePrompt } from './engineFlags';
+import { ENGINE_FLAGS_HELP, ENGINE_FLAG_SPECS, backendFrom } from './engineFlags';
 import { critiqueAsMarkdown, critiqueAsText, progressLine, writeResultFile } from './resultOutput';
 import { LIMITS } from '../shared/limits';
 import { numberFlag } from './numberFlag';
@@ -48,11 +47,11 @@ export async function critiqueCommand(args: string[], io: CliIo): Promise<number
   const chosen = values.prompt ? loadPrompt(values.prompt) : null;
   if (chosen && chosen.mode !== 'critic') throw new UsageError(`${chosen.path}: mode is "${chosen.mode}"; critique needs a critic prompt (use "score" for reward prompts)`);
   const backend = await backendFrom(values, io);
-  const prompt = chosen ?? loadPrompt(defaultCritiquePrompt(backend.kind === 'openai' ? backend.remote : null));
+  const prompt = chosen ?? loadPrompt(backend.defaultCritiquePrompt());
   const video = positionals[0]!;
   try {
     let currentTrial = -1;
-    const result = await evaluateWith(backend, video, prompt, {
+    const result = await backend.evaluate(video, prompt, {
       trials,
       seed,
       maxNewTokens,

@@ -11,12 +11,12 @@ import { LIMITS } from '../shared/limits';
 import { numberFlag } from './numberFlag';
 import { UsageError } from './usageError';
 import type { Backend } from '../engine/evaluate/backend';
-import { defaultCritiquePrompt, remoteEngine } from '../engine/remote/remoteSetup';
+import { localBackend } from '../engine/evaluate/localBackend';
+import { remoteBackend } from '../engine/remote/remoteBackend';
+import { remoteEngine } from '../engine/remote/remoteSetup';
 import { ServerInfoError } from '../engine/remote/serverInfo';
 import { parseProfileChoice, ProfileError } from '../engine/profiles/resolveProfile';
 import { MODEL_PROFILES } from '../engine/profiles/modelProfile';
-
-export { defaultCritiquePrompt };
 import { redactSecrets } from '../shared/redactSecrets';
 
 export const ENGINE_FLAG_SPECS = {
@@ -88,7 +88,7 @@ export async function backendFrom(values: Values, io: CliIo): Promise<Backend> {
     if (profile && MODEL_PROFILES[profile].family !== 'qwen2.5-vl') {
       throw new UsageError(`--profile ${profile}: ${MODEL_PROFILES[profile].label} runs on a server for now (--endpoint URL); the local backend runs Cosmos-Reason1 (see docs/qwen3-vl-local.md)`);
     }
-    return { kind: 'onnx', engine: await engineFrom(values, io) };
+    return localBackend(await engineFrom(values, io));
   }
   if (values.model) throw new UsageError('give either --model (local) or --endpoint (remote), not both');
   const videoInput = values['video-input'] as VideoInput | undefined;
@@ -115,7 +115,7 @@ export async function backendFrom(values: Values, io: CliIo): Promise<Backend> {
       topLogprobs,
       cache: new CacheStore(values['cache-dir'] ?? defaultCacheDir(io.env)),
     });
-    return { kind: 'openai', remote };
+    return remoteBackend(remote);
   } catch (err) {
     if (err instanceof ServerInfoError) throw new UsageError(`could not read the model name: ${err.message}; pass --model-name`);
     throw err;

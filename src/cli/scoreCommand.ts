@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bandWith, readBandsFile } from '../engine/eval/bands';
-import { evaluateWith } from '../engine/evaluate/backend';
 import { loadPrompt } from '../engine/evaluate/shippedPrompts';
 import type { CliIo } from './cliIo';
 import { ENGINE_FLAGS_HELP, ENGINE_FLAG_SPECS, backendFrom } from './engineFlags';
@@ -35,7 +34,7 @@ export async function scoreCommand(args: string[], io: CliIo): Promise<number> {
   let failed = 0;
   for (const video of positionals) {
     try {
-      const evaluated = await evaluateWith(backend, video, prompt, { force: values['no-cache'], signal: io.signal, onProgress: (e) => io.progress(progressLine(video, e)) });
+      const evaluated = await backend.evaluate(video, prompt, { force: values['no-cache'], signal: io.signal, onProgress: (e) => io.progress(progressLine(video, e)) });
       const result = bands && evaluated.reward ? { ...evaluated, reward: { ...evaluated.reward, band: bandWith(evaluated.reward.score, bands) } } : evaluated;
       io.progress('');
       if (values.out) await writeResultFile(values.out, evaluated);

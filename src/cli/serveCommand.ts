@@ -2,12 +2,14 @@ import { once } from 'node:events';
 import { isIPv6, type AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { createOpenAiServer } from '../engine/serve/openaiServer';
+import type { LocalEngine } from '../engine/evaluate/evaluateVideo';
 import { rangeProblem } from '../engine/serve/numberRange';
 import { allowedMediaFolder } from '../engine/serve/requestVideo';
 import { DEFAULT_SERVE_LIMITS, SERVE_LIMIT_RANGES, type ServeLimits } from '../engine/serve/serveLimits';
 import type { CliIo } from './cliIo';
 import { ENGINE_FLAG_SPECS, engineFrom } from './engineFlags';
 import { UsageError } from './usageError';
+import { WORKER_FLAGS_HELP, WORKER_FLAG_SPECS, workerPoolFrom } from './workerFlags';
 
 const MIB = 1024 * 1024;
 
@@ -20,13 +22,17 @@ video input, logprobs and streaming; GET /v1/models; GET /health), so that one G
 Video input: a video_url part holding data:video/jpeg;base64,<frame>,<frame>,… (the sampled frames, as
 vLLM accepts them), a data: URL of a video file, or file:///path inside --allowed-local-media-path.
 Sampling options go in mm_processor_kwargs (fps, nframes, max_pixels, total_pixels, …; sampling: "reward"
-for the reward model's frame rule). One request runs at a time; others wait their turn.
+for the reward model's frame rule). One request runs at a time per engine; others wait their turn. With
+--workers N or --devices 0,1,… each worker process runs one request at a time and requests go to the
+least-loaded worker; a worker that dies is restarted and its request run once more (not a stream that
+has begun).
 
 Options:
   --port N                        port (default 8000; 0 picks a free one)
   --host H                        address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
   --served-model-name NAME        the name clients use (default: the model folder's name)
   --allowed-local-media-path DIR  let clients pass file:// URLs of videos inside DIR
+${WORKER_FLAGS_HELP}
 
 Access (see README, "Security"):
   --api-key KEY                   require "Authorization: Bearer KEY" on /v1 (better: set COSMOS_CRITIC_SERVE_KEY,
@@ -43,7 +49,8 @@ Limits (a request over one is refused with a 4xx naming the limit):
   --max-pixels N                  pixels of one frame (default ${DEFAULT_SERVE_LIMITS.maxPixels})
   --max-fps X                     mm_processor_kwargs.fps when the server samples a file (default ${DEFAULT_SERVE_LIMITS.maxFps})
   --max-body-mb X                 request body size, MiB (default ${DEFAULT_SERVE_LIMITS.maxBodyBytes / MIB})
-  --max-queue N                   requests that may wait while one runs; more get 429 (default ${DEFAULT_SERVE_LIMITS.maxQueue})
+  --max-queue N                   requests that may wait while one runs (per worker: while each runs one); more get
+                                  429 (default ${DEFAULT_SERVE_LIMITS.maxQueue})
   --max-model-len N               prompt + completion tokens (default: the model's max_position_embeddings)
   --model DIR, --precision, --device, --cuda-device, --cache-dir, --ffmpeg-path as for "score"`;
 
@@ -88,6 +95,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     args,
     options: {
       ...ENGINE_FLAG_SPECS,
+      ...WORKER_FLAG_SPECS,
       port: { type: 'string' },
       host: { type: 'string' },
       'served-model-name': { type: 'string' },
@@ -119,26 +127,36 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
       throw new UsageError((err as Error).message);
     }
   }
-  const engine = await engineFrom(values, io);
-  const name = (values['served-model-name'] as string | undefined) ?? engine.model.folder.dir.split(/[\\/]/).pop()!;
+  const workers = await workerPoolFrom(values, io);
+  const engine: LocalEngine | undefined = workers ? undefined : await engineFrom(values, io);
+  const modelDir = engine?.model.folder.dir ?? workers!.modelDir;
+  const modelId = engine?.model.config.id ?? workers!.modelId;
+  const device = engine?.model.device ?? workers!.devices.join(', ');
+  const name = (values['served-model-name'] as string | undefined) ?? modelDir.split(/[\\/]/).pop()!;
   let server;
   try {
     server = createOpenAiServer({
       engine,
-      modelNames: [name, engine.model.config.id].filter((n, i, all) => all.indexOf(n) === i),
+      workers,
+      modelNames: [name, modelId].filter((n, i, all) => all.indexOf(n) === i),
       allowedMediaPath: mediaPath,
       limits,
       access: { bindHost: host, apiKey, allowedHosts: values['allowed-host'] as string[] | undefined, allowedOrigins: values['allowed-origin'] as string[] | undefined },
       log: (line) => io.log(line),
     });
   } catch (err) {
+    await workers?.close();
     throw new UsageError((err as Error).message);
   }
   server.listen(port, host);
-  await once(server, 'listening');
+  await once(server, 'listening').catch(async (err: unknown) => {
+    await workers?.close();
+    throw err;
+  });
   const address = server.address() as AddressInfo;
-  io.stdout(`serving "${name}" on ${engine.model.device} at http://${address.address}:${address.port}/v1${apiKey ? ' (API key required)' : ''}\n`);
+  io.stdout(`serving "${name}" on ${device} at http://${address.address}:${address.port}/v1${apiKey ? ' (API key required)' : ''}\n`);
   await new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }));
   server.close();
+  await workers?.close();
   return 0;
 }

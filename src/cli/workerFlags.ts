@@ -1,10 +1,12 @@
-import type { JobBackend } from '../engine/evaluate/backend';
+import type { Backend } from '../engine/evaluate/backend';
+import { workerBackend } from '../engine/jobs/workerBackend';
 import { WorkerPool, type WorkerSlot } from '../engine/jobs/workerPool';
 import { PRECISIONS, type Precision } from '../engine/model/modelFolder';
 import { TIME_RULES, type TimeRule } from '../engine/model/mropePositions';
 import { defaultCacheDir } from '../engine/store/cacheStore';
 import type { CliIo } from './cliIo';
 import { UsageError } from './usageError';
+import { LIMITS, withinLimit } from '../shared/limits';
 
 export const WORKER_FLAG_SPECS = {
   workers: { type: 'string' },
@@ -27,27 +29,34 @@ export function workerSlots(values: { workers?: string; devices?: string }): Wor
   }
   if (values.workers !== undefined) {
     const n = Number(values.workers);
-    if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--workers must be a whole number from 1 to 64, not "${values.workers}"`);
+    if (!withinLimit(n, LIMITS.workers)) throw new UsageError(`--workers must be a whole number from 1 to 64, not "${values.workers}"`);
     return Array.from({ length: n }, () => ({ device: 'cpu' }));
   }
   return undefined;
 }
 
-type Values = { workers?: string; devices?: string; model?: string; endpoint?: string[]; precision?: string; 'time-rule'?: string; 'low-memory'?: boolean; 'cache-dir'?: string; 'ffmpeg-path'?: string; device?: string };
+type Values = { workers?: string; devices?: string; model?: string; endpoint?: string[]; precision?: string; 'time-rule'?: string; 'low-memory'?: boolean; 'cache-dir'?: string; 'ffmpeg-path'?: string; device?: string; 'cuda-device'?: string };
 
 /** Engine workers for --workers / --devices, started and with the model loaded; undefined when neither is given. */
-export async function workerBackendFrom(values: Values, io: CliIo): Promise<JobBackend | undefined> {
+export async function workerBackendFrom(values: Values, io: CliIo): Promise<Backend | undefined> {
+  const pool = await workerPoolFrom(values, io);
+  return pool && workerBackend(pool);
+}
+
+/** The worker pool itself (for `serve`, which runs chat completions on it). */
+export async function workerPoolFrom(values: Values, io: CliIo): Promise<WorkerPool | undefined> {
   const slots = workerSlots(values);
   if (!slots) return undefined;
   if (values.endpoint?.length) throw new UsageError('--workers and --devices run the local model; with --endpoint the servers spread the work');
   if (values.device !== undefined) throw new UsageError('--device does not go with --workers or --devices, which say where each worker runs');
+  if (values['cuda-device'] !== undefined) throw new UsageError('--cuda-device does not go with --workers or --devices; list the CUDA devices in --devices');
   const modelDir = values.model ?? io.env.COSMOS_CRITIC_MODEL;
   if (!modelDir) throw new UsageError('no model: pass --model DIR (a converted Cosmos Reason folder) or set COSMOS_CRITIC_MODEL');
   const precision = values.precision as Precision | undefined;
   if (precision !== undefined && !PRECISIONS.includes(precision)) throw new UsageError(`--precision must be one of ${PRECISIONS.join(', ')}`);
   const timeRule = values['time-rule'] as TimeRule | undefined;
   if (timeRule !== undefined && !TIME_RULES.includes(timeRule)) throw new UsageError(`--time-rule must be ${TIME_RULES.join(' or ')}, not ${timeRule}`);
-  const pool = await WorkerPool.start({
+  return WorkerPool.start({
     modelDir,
     load: { precision, timeRule, lowMemory: values['low-memory'] ?? false },
     slots,
@@ -55,5 +64,4 @@ export async function workerBackendFrom(values: Values, io: CliIo): Promise<JobB
     ffmpegPath: values['ffmpeg-path'] ?? io.env.COSMOS_CRITIC_FFMPEG,
     log: (line) => io.reportError(new Error(line)),
   });
-  return { kind: 'workers', pool };
 }

@@ -63,6 +63,13 @@ export const SETTINGS = {
   precision: spec(true, oneOf('fp32', 'fp16', 'q4')),
   device: spec(true, oneOf('auto', 'cuda', 'cpu')),
   cudaDeviceId: spec(true, (raw) => (typeof raw === 'number' && withinLimit(raw, LIMITS.cudaDevice) ? raw : undefined)),
+  /** One engine worker process per listed device; empty: one engine in the critic server. */
+  cudaDevices: spec(true, (raw) =>
+    Array.isArray(raw) ? [...new Set(raw.filter((id): id is number => typeof id === 'number' && withinLimit(id, LIMITS.cudaDevice)))] : [],
+  ),
+  /** CPU engine workers; 1: the engine runs in the critic server. */
+  workers: spec(true, (raw) => count(raw, 1, LIMITS.workers)),
+  lowMemory: spec(false, (raw) => raw === true),
   /** `auto` (the model folder's rule) reads as undefined. */
   timeRule: spec(true, oneOf('float', 'truncate')),
   /** A shipped prompt's name or a path (expanded where it is resolved); undefined when empty. */
@@ -132,6 +139,11 @@ export function criticServerOptionsOf(read: ReadSetting): CriticServerOptions {
   if (timeRule) options.timeRule = timeRule;
   const cudaDeviceId = read('cudaDeviceId');
   if (cudaDeviceId !== undefined) options.cudaDeviceId = cudaDeviceId;
+  const cudaDevices = read('cudaDevices');
+  if (cudaDevices.length > 0) options.cudaDevices = cudaDevices;
+  const workers = read('workers');
+  if (workers > 1) options.workers = workers;
+  if (read('lowMemory')) options.lowMemory = true;
   const backend = read('backend');
   if (backend) options.backend = backend;
   // The remote settings only with the remote backend, so that editing them does not restart a local server.

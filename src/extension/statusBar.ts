@@ -8,7 +8,7 @@ import { COMMANDS } from './commandIds';
 import type { Config } from './config';
 
 /** The settings that change which model loads, or where. */
-const MODEL_SETTINGS = ['cosmosCritic.modelPath', 'cosmosCritic.precision', 'cosmosCritic.device', 'cosmosCritic.cudaDeviceId'];
+const MODEL_SETTINGS = ['cosmosCritic.modelPath', 'cosmosCritic.precision', 'cosmosCritic.device', 'cosmosCritic.cudaDeviceId', 'cosmosCritic.cudaDevices', 'cosmosCritic.workers', 'cosmosCritic.lowMemory'];
 
 const OPEN_MODEL_SETTING: vscode.Command = {
   title: 'Set the Model Folder',
@@ -51,7 +51,8 @@ export class BackendStatus implements vscode.Disposable {
       this.showNoModel('No model folder is set. Click to set cosmosCritic.modelPath.');
       return;
     }
-    this.show('Cosmos: onnx', `Local model ${options.modelPath}\nIt loads with the first job (device: ${options.device ?? 'auto'}).`);
+    const where = options.cudaDevices?.length ? `a worker on each of CUDA devices ${options.cudaDevices.join(', ')}` : options.workers ? `${options.workers} CPU workers` : `device: ${options.device ?? 'auto'}`;
+    this.show('Cosmos: onnx', `Local model ${options.modelPath}\nIt loads with the first job (${where}).`);
   }
 
   /** Asks the running server which device its model is on. */

@@ -1,6 +1,5 @@
 import { type CancellationToken, type Connection, type WorkDoneProgressReporter } from 'vscode-languageserver/node';
-import { evaluateWith } from '../engine/evaluate/backend';
-import type { ProgressEvent } from '../engine/evaluate/evaluateVideo';
+import type { ProgressEvent } from '../engine/evaluate/evaluateTypes';
 import { loadPrompt } from '../engine/evaluate/shippedPrompts';
 import { TextDeltaNotification, type EvaluateOutcome, type EvaluateParams } from '../shared/requests';
 import { abortSignalFor } from './cancellation';
@@ -26,7 +25,7 @@ export function createEvaluateHandler(connection: Connection, host: EngineHost, 
         return { ok: false, error: { file: prompt.path ?? params.path, message: `${prompt.path}: is a ${prompt.mode} prompt; this command needs a ${mode} prompt`, code: 'prompt-invalid' } };
       }
       const backend = await host.backend();
-      const result = await evaluateWith(backend, params.path, prompt, {
+      const result = await backend.evaluate(params.path, prompt, {
         trials: params.trials,
         seed: params.seed,
         maxNewTokens: params.maxNewTokens,

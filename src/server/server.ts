@@ -22,7 +22,7 @@ connection.onInitialize((params) => {
   };
 });
 
-const engines = new EngineHost(() => options);
+const engines = new EngineHost(() => options, undefined, (line) => connection.console.log(line));
 
 connection.onRequest(ProbeRequest, createProbeHandler(() => options));
 connection.onRequest(ScoreRequest, createEvaluateHandler(connection, engines, 'reward'));
@@ -34,10 +34,8 @@ connection.onRequest(BackendInfoRequest, async () => {
   const backend = options.backend ?? 'onnx';
   if (backend === 'onnx' && !options.modelPath) return { backend, modelPath: null, device: null, error: 'no model configured', errorCode: 'model-missing' };
   try {
-    const loaded = await engines.backend();
-    return loaded.kind === 'onnx'
-      ? { backend, modelPath: loaded.engine.model.folder.dir, device: loaded.engine.model.device, error: null, errorCode: null }
-      : { backend, modelPath: null, device: loaded.remote.pool.endpoints.join(', '), error: null, errorCode: null };
+    const { modelPath, device } = (await engines.backend()).info();
+    return { backend, modelPath, device, error: null, errorCode: null };
   } catch (err) {
     return { backend, modelPath: options.modelPath ?? null, device: null, error: (err as Error).message, errorCode: errorCodeOf(err) };
   }

@@ -44,6 +44,7 @@ export const LIMITS = {
   timeoutS: real(0, 86_400, true),
   topLogprobs: int(2, 1000),
   cudaDevice: int(0, 63),
+  workers: int(1, 64),
   // Editor
   liveRerunDelayMs: int(200, 60_000),
 } as const satisfies Record<string, Limit>;

@@ -11,6 +11,13 @@ export interface CriticServerOptions {
   precision?: 'fp32' | 'fp16' | 'q4';
   device?: 'auto' | 'cuda' | 'cpu';
   cudaDeviceId?: number;
+  /** One engine worker process per CUDA device listed (jobs spread by load; a worker that dies is restarted and its
+   *  job run once more); empty or absent: one engine in the server process, on `cudaDeviceId`. */
+  cudaDevices?: number[];
+  /** Engine worker processes on the CPU (when no `cudaDevices`); 1 or absent: the engine runs in the server process. */
+  workers?: number;
+  /** The smallest graph variant, the vision encoder and the prefill in pieces: same results, lower peak memory. */
+  lowMemory?: boolean;
   /** Overrides the model folder's M-RoPE time rule. */
   timeRule?: 'float' | 'truncate';
   /** Vision-feature and result cache; default ~/.cache/cosmos-critic. */

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { evaluateVideo, localEngine } from '../../src/engine/evaluate/evaluateVideo';
 import { loadPrompt } from '../../src/engine/evaluate/shippedPrompts';
+import { localBackend } from '../../src/engine/evaluate/localBackend';
 import { runBatch } from '../../src/engine/jobs/batchRunner';
 import { locateFfmpeg } from '../../src/engine/media/ffmpegTools';
 import { LocalModel } from '../../src/engine/model/localModel';
@@ -15,7 +16,7 @@ import { ensureTinyModel } from '../fixtures/tinyModel/index';
 import { FIXTURE_DIR } from '../fixtures/videos';
 
 /** 40 clips of 2 s at 320×240, each a different hue so that no two share content (and a result). */
-function clips(): string[] {
+export function clips(): string[] {
   const dir = join(FIXTURE_DIR, 'bench-40');
   mkdirSync(dir, { recursive: true });
   return Array.from({ length: 40 }, (_, i) => {
@@ -54,7 +55,7 @@ export async function batchBench(): Promise<Record<string, unknown>> {
     }
     const engine = localEngine(model, tools, new CacheStore(join(scratch, 'batch')));
     const t = performance.now();
-    const manifest = await runBatch(videos, [prompt], { backend: { kind: 'onnx', engine }, outDir: join(scratch, 'out'), concurrency: 2, prefetch: 4, resume: false });
+    const manifest = await runBatch(videos, [prompt], { backend: localBackend(engine), outDir: join(scratch, 'out'), concurrency: 2, prefetch: 4, resume: false });
     const batchMs = performance.now() - t;
     const failures = manifest.counts.failed
       ? (await readFile(join(scratch, 'out', 'summary.jsonl'), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { status: string; error: string | null }).filter((r) => r.status === 'failed').map((r) => r.error)

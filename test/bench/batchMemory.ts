@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localEngine } from '../../src/engine/evaluate/evaluateVideo';
 import { loadPrompt } from '../../src/engine/evaluate/shippedPrompts';
+import { localBackend } from '../../src/engine/evaluate/localBackend';
 import { runBatch } from '../../src/engine/jobs/batchRunner';
 import { locateFfmpeg } from '../../src/engine/media/ffmpegTools';
 import { LocalModel } from '../../src/engine/model/localModel';
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
     const t = performance.now();
     const stop = new AbortController();
     const manifest = await runBatch(videos, [loadPrompt('reward')], {
-      backend: { kind: 'onnx', engine },
+      backend: localBackend(engine),
       outDir: join(scratch, 'out'),
       concurrency: 4,
       prefetch: 4,

@@ -12,6 +12,7 @@ import { engineBench } from './engineBench';
 import { evalBench } from './evalBench';
 import { promptValidateBench } from './promptValidateBench';
 import { lowMemoryBench } from './lowMemoryBench';
+import { serveWorkersBench } from './serveWorkersBench';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const tools = locateFfmpeg();
@@ -110,6 +111,7 @@ async function main(): Promise<void> {
     local_engine: await engineBench(Math.max(3, Math.min(RUNS, 5))),
     low_memory_long_clip: await lowMemoryBench(clip),
     batch: await batchBench(),
+    serve_workers: await serveWorkersBench(),
     eval_100k: await evalBench(),
     prompt_validation: promptValidateBench(Math.max(3, Math.min(RUNS, 5))),
   };

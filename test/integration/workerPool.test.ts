@@ -3,7 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { JobBackend } from '../../src/engine/evaluate/backend';
+import type { Backend } from '../../src/engine/evaluate/backend';
+import { localBackend } from '../../src/engine/evaluate/localBackend';
+import { workerBackend } from '../../src/engine/jobs/workerBackend';
 import { localEngine } from '../../src/engine/evaluate/evaluateVideo';
 import { runBatch } from '../../src/engine/jobs/batchRunner';
 import { WorkerPool, type WorkerPoolOptions } from '../../src/engine/jobs/workerPool';
@@ -36,7 +38,7 @@ async function pool(workers: number, extra: Partial<WorkerPoolOptions> = {}): Pr
   return p;
 }
 
-async function scores(backend: JobBackend): Promise<Map<string, number | null>> {
+async function scores(backend: Backend): Promise<Map<string, number | null>> {
   const outDir = mkdtempSync(join(scratch, 'out-'));
   const manifest = await runBatch(videos, [prompt], { backend, outDir, concurrency: 2, prefetch: 0, resume: false });
   assert.equal(manifest.status, 'done');
@@ -59,11 +61,11 @@ after(async () => {
 describe('engine workers (CPU)', () => {
   it('one worker, two workers and the in-process engine give the same scores', async () => {
     const model = await LocalModel.load(modelDir, { device: 'cpu' });
-    const inProcess = await scores({ kind: 'onnx', engine: localEngine(model, locateFfmpeg(), new CacheStore(mkdtempSync(join(scratch, 'cache-')))) });
+    const inProcess = await scores(localBackend(localEngine(model, locateFfmpeg(), new CacheStore(mkdtempSync(join(scratch, 'cache-'))))));
     const started: number[] = [];
-    const one = await scores({ kind: 'workers', pool: await pool(1) });
+    const one = await scores(workerBackend(await pool(1)));
     const twoPool = await pool(2, { onJobStarted: (info) => started.push(info.worker) });
-    const two = await scores({ kind: 'workers', pool: twoPool });
+    const two = await scores(workerBackend(twoPool));
     assert.equal(inProcess.size, 3);
     assert.ok([...inProcess.values()].every((s) => typeof s === 'number'));
     assert.deepEqual(one, inProcess);
@@ -92,7 +94,7 @@ describe('engine workers (CPU)', () => {
   it('a job whose worker dies on both tries is recorded as failed; the others finish', async () => {
     const p = await pool(2, { onJobStarted: ({ pid, video }) => video === videos[2] && process.kill(pid, 'SIGKILL') });
     const outDir = mkdtempSync(join(scratch, 'out-'));
-    const manifest = await runBatch(videos, [prompt], { backend: { kind: 'workers', pool: p }, outDir, concurrency: 2, prefetch: 0, resume: false });
+    const manifest = await runBatch(videos, [prompt], { backend: workerBackend(p), outDir, concurrency: 2, prefetch: 0, resume: false });
     assert.deepEqual(manifest.counts, { total: 3, done: 2, failed: 1, skipped: 0 });
     assert.equal(manifest.backend, 'onnx');
     const failed = readFileSync(join(outDir, 'summary.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { video: string; status: string; error: string }).find((r) => r.status === 'failed')!;

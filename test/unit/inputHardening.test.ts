@@ -18,6 +18,7 @@ describe('limits: one table for the CLI, prompt files and settings', () => {
     'cosmosCritic.batch.concurrency': 'concurrency',
     'cosmosCritic.batch.batchSize': 'batchSize',
     'cosmosCritic.cudaDeviceId': 'cudaDevice',
+    'cosmosCritic.workers': 'workers',
     'cosmosCritic.liveRerunDelayMs': 'liveRerunDelayMs',
   };
   for (const [setting, name] of Object.entries(SETTINGS)) {
@@ -26,6 +27,11 @@ describe('limits: one table for the CLI, prompt files and settings', () => {
       assert.deepEqual([spec.minimum, spec.maximum], [LIMITS[name].min, LIMITS[name].max]);
     });
   }
+
+  it('cosmosCritic.cudaDevices lists device ids within LIMITS.cudaDevice', () => {
+    const spec = pkg.contributes.configuration.properties['cosmosCritic.cudaDevices'] as unknown as { items: { minimum: number; maximum: number } };
+    assert.deepEqual([spec.items.minimum, spec.items.maximum], [LIMITS.cudaDevice.min, LIMITS.cudaDevice.max]);
+  });
 
   it('every numeric setting is bounded on both sides', () => {
     for (const [name, spec] of Object.entries(pkg.contributes.configuration.properties)) {

@@ -68,6 +68,15 @@ describe('serve job queue', () => {
     assert.equal(queue.admit(), null);
   });
 
+  it('with several engines, holds one running per engine and maxQueue waiting', () => {
+    const queue = new JobQueue(1, 2);
+    const places = [queue.admit(), queue.admit(), queue.admit()];
+    assert.ok(places.every(Boolean));
+    assert.equal(queue.admit(), null);
+    places[1]!.release();
+    assert.ok(queue.admit());
+  });
+
   it('runs jobs one after another, in order, past a failing one', async () => {
     const queue = new JobQueue(4);
     const order: string[] = [];

@@ -8,6 +8,7 @@ import type { FfmpegTools } from '../media/ffmpegTools';
 import { probeVideo } from '../media/probeVideo';
 import { generateText, type Prefill } from '../model/generateText';
 import { critiqueStatus, emptyTiming, finishTiming, fromCache, jobSettings, probeJob, resultSkeleton } from './jobBasics';
+import type { EvaluateOptions } from './evaluateTypes';
 import type { LocalModel } from '../model/localModel';
 import { buildPromptSequence, type VideoFeatures } from '../model/promptSequence';
 import { twoWayProbabilities, type SamplingSettings } from '../model/tokenSampler';
@@ -17,27 +18,7 @@ import { videoPatches } from '../vision/videoPatches';
 import { MODEL_PROFILES } from '../profiles/modelProfile';
 import { ProfileError } from '../profiles/resolveProfile';
 
-export type Stage = 'probe' | 'decode' | 'vision' | 'prefill' | 'generate';
-
-export interface ProgressEvent {
-  stage: Stage;
-  trial?: number;
-  trials?: number;
-  tokens?: number;
-  tokensPerSecond?: number;
-}
-
-export interface EvaluateOptions {
-  /** Critic trials (sampled critiques); defaults to the prompt's `trials`, else 1. */
-  trials?: number;
-  seed?: number;
-  maxNewTokens?: number;
-  /** Re-run even when a result for the same inputs is cached. */
-  force?: boolean;
-  onProgress?: (event: ProgressEvent) => void;
-  onText?: (trial: number, delta: string) => void;
-  signal?: AbortSignal;
-}
+export type { EvaluateOptions, ProgressEvent, Stage } from './evaluateTypes';
 
 export interface LocalEngine {
   model: LocalModel;

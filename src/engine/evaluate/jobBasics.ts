@@ -6,7 +6,7 @@ import type { ProcessorPixels, VideoProbe } from '../../shared/video';
 import type { FfmpegTools } from '../media/ffmpegTools';
 import { probeVideo } from '../media/probeVideo';
 import { sha256OfFile } from '../store/fileHash';
-import type { EvaluateOptions } from './evaluateVideo';
+import type { EvaluateOptions } from './evaluateTypes';
 
 export const DEFAULT_MAX_NEW_TOKENS = 4096;
 

@@ -4,13 +4,12 @@ import { hostname } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { PromptFile } from '../../promptfile/promptFile';
 import type { CriticResult } from '../../shared/result';
-import { evaluateOn, type Backend, type JobBackend } from '../evaluate/backend';
-import { prepareVideo } from '../evaluate/evaluateVideo';
+import type { Backend, BackendName } from '../evaluate/backend';
 import { bandWith, type Bands } from '../eval/bands';
 import { LIMITS } from '../../shared/limits';
 import { redactSecrets } from '../../shared/redactSecrets';
 import { appendFileNamed, OutputWriteError, writeFileAtomic } from '../store/atomicWrite';
-import { commonRoot, modelLabelOf, resultFileFor, summaryRow, toCsv, type SummaryRow } from './batchFiles';
+import { commonRoot, resultFileFor, summaryRow, toCsv, type SummaryRow } from './batchFiles';
 
 export interface BatchProgress {
   total: number;
@@ -23,7 +22,7 @@ export interface BatchProgress {
 }
 
 export interface BatchOptions {
-  backend: JobBackend;
+  backend: Backend;
   outDir: string;
   /** Folder that result file names are relative to; ignored unless it holds every video. Default: their common folder. */
   videosRoot?: string;
@@ -52,7 +51,7 @@ export interface BatchManifest {
   host?: string;
   started_at: string;
   ended_at: string | null;
-  backend: Backend['kind'];
+  backend: BackendName;
   model: string;
   device: string;
   prompts: Array<{ id: string; version: string | number; sha256: string; path: string | null; mode: string }>;
@@ -67,13 +66,6 @@ interface Job {
   resultFile: string;
   failedFile: string;
   prepared?: Promise<unknown>;
-}
-
-function modelLabel(backend: JobBackend): { model: string; device: string } {
-  if (backend.kind === 'workers') return { model: modelLabelOf({ backend: 'onnx', id: backend.pool.modelId, device: '', precision: backend.pool.precision }), device: backend.pool.devices.join(', ') };
-  return backend.kind === 'onnx'
-    ? { model: modelLabelOf({ backend: 'onnx', id: backend.engine.model.config.id, device: '', precision: backend.engine.model.folder.precision }), device: backend.engine.model.device }
-    : { model: backend.remote.modelName, device: backend.remote.pool.endpoints.join(', ') };
 }
 
 function isInside(file: string, folder: string): boolean {
@@ -121,7 +113,7 @@ async function markInterruptedRuns(outDir: string): Promise<void> {
  */
 export async function runBatch(videos: string[], prompts: PromptFile[], options: BatchOptions): Promise<BatchManifest> {
   const { backend, outDir, signal } = options;
-  const { model, device } = modelLabel(backend);
+  const { backend: backendName, model, device } = backend.label;
   const root = options.videosRoot && videos.every((v) => isInside(v, options.videosRoot!)) ? resolve(options.videosRoot) : commonRoot(videos);
   const jobs: Job[] = videos.flatMap((video) =>
     prompts.map((prompt) => ({
@@ -138,7 +130,7 @@ export async function runBatch(videos: string[], prompts: PromptFile[], options:
     status: 'running',
     started_at: new Date(started).toISOString(),
     ended_at: null,
-    backend: backend.kind === 'workers' ? 'onnx' : backend.kind,
+    backend: backendName,
     model,
     device,
     prompts: prompts.map((p) => ({ id: p.id, version: p.version, sha256: p.sha256, path: p.path, mode: p.mode })),
@@ -187,7 +179,8 @@ export async function runBatch(videos: string[], prompts: PromptFile[], options:
   let cursor = 0;
   let prefetchCursor = 0;
   const prefetchAhead = async () => {
-    if (backend.kind !== 'onnx' || options.prefetch <= 0) return;
+    const prepare = backend.prepare?.bind(backend);
+    if (!prepare || options.prefetch <= 0) return;
     while (!stop.signal.aborted && workersLeft > 0 && prefetchCursor < jobs.length) {
       if (prefetchCursor >= cursor + options.prefetch) {
         await new Promise((r) => setTimeout(r, 20));
@@ -195,7 +188,7 @@ export async function runBatch(videos: string[], prompts: PromptFile[], options:
       }
       const job = jobs[prefetchCursor++]!;
       if (options.resume && (await finishedResult(job))) continue;
-      job.prepared = prepareVideo(backend.engine, job.video, job.prompt, stop.signal).catch(() => undefined);
+      job.prepared = prepare(job.video, job.prompt, stop.signal).catch(() => undefined);
       await job.prepared;
     }
   };
@@ -217,7 +210,7 @@ export async function runBatch(videos: string[], prompts: PromptFile[], options:
       let result: CriticResult;
       try {
         await job.prepared;
-        result = await evaluateOn(backend, job.video, job.prompt, { signal: stop.signal });
+        result = await backend.evaluate(job.video, job.prompt, { signal: stop.signal });
       } catch (err) {
         if (stop.signal.aborted) return;
         // The run's own output cannot be written (the cache shares the disk, say): no other video would fare better.

@@ -3,8 +3,10 @@
 import { evaluateVideo, localEngine, type LocalEngine } from '../evaluate/evaluateVideo';
 import { locateFfmpeg } from '../media/ffmpegTools';
 import { LocalModel } from '../model/localModel';
+import { ApiError } from '../serve/apiError';
+import { runCompletion } from '../serve/completionRun';
 import { CacheStore } from '../store/cacheStore';
-import type { ParentMessage, WorkerMessage } from './workerProtocol';
+import type { JobRequest, ParentMessage, WorkerMessage } from './workerProtocol';
 
 let engine: LocalEngine | undefined;
 let queue: Promise<unknown> = Promise.resolve();
@@ -24,7 +26,21 @@ async function init(message: Extract<ParentMessage, { type: 'init' }>): Promise<
   }
 }
 
-function runJob(message: Extract<ParentMessage, { type: 'job' }>): void {
+async function work(engine: LocalEngine, id: number, job: JobRequest, signal: AbortSignal): Promise<WorkerMessage> {
+  if (job.type === 'complete') {
+    const output = await runCompletion(engine, job.context, job.request, job.textTokens, { onStart: () => send({ type: 'generating', id }), onText: (delta) => send({ type: 'text', id, trial: 0, delta }) }, signal);
+    return { type: 'completion', id, output };
+  }
+  const result = await evaluateVideo(engine, job.video, job.prompt, {
+    ...job.options,
+    signal,
+    onProgress: (event) => send({ type: 'progress', id, event }),
+    onText: (trial, delta) => send({ type: 'text', id, trial, delta }),
+  });
+  return { type: 'result', id, result };
+}
+
+function runJob(message: JobRequest & { id: number }): void {
   const abort = new AbortController();
   running.set(message.id, abort);
   queue = queue.then(async () => {
@@ -32,15 +48,10 @@ function runJob(message: Extract<ParentMessage, { type: 'job' }>): void {
       if (!engine) throw new Error('the engine worker has no model loaded');
       abort.signal.throwIfAborted();
       send({ type: 'started', id: message.id });
-      const result = await evaluateVideo(engine, message.video, message.prompt, {
-        ...message.options,
-        signal: abort.signal,
-        onProgress: (event) => send({ type: 'progress', id: message.id, event }),
-        onText: (trial, delta) => send({ type: 'text', id: message.id, trial, delta }),
-      });
-      send({ type: 'result', id: message.id, result });
+      send(await work(engine, message.id, message, abort.signal));
     } catch (err) {
-      send({ type: 'error', id: message.id, name: (err as Error)?.name ?? 'Error', message: (err as Error)?.message ?? String(err) });
+      const api = err instanceof ApiError ? { status: err.status, code: err.code, param: err.param } : undefined;
+      send({ type: 'error', id: message.id, name: (err as Error)?.name ?? 'Error', message: (err as Error)?.message ?? String(err), ...(api && { api }) });
     } finally {
       running.delete(message.id);
     }
@@ -49,8 +60,8 @@ function runJob(message: Extract<ParentMessage, { type: 'job' }>): void {
 
 process.on('message', (message: ParentMessage) => {
   if (message.type === 'init') void init(message);
-  else if (message.type === 'job') runJob(message);
   else if (message.type === 'cancel') running.get(message.id)?.abort(new Error('cancelled'));
+  else runJob(message);
 });
 // The parent going away ends the worker: it never outlives the run that started it.
 process.on('disconnect', () => process.exit(0));

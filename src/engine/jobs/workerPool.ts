@@ -3,11 +3,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PromptFile } from '../../promptfile/promptFile';
 import type { CriticResult } from '../../shared/result';
-import type { EvaluateOptions } from '../evaluate/evaluateVideo';
+import type { EvaluateOptions } from '../evaluate/evaluateTypes';
 import type { DeviceSetting } from '../model/executionProvider';
 import type { LoadOptions } from '../model/localModel';
 import type { Precision } from '../model/modelFolder';
-import type { ParentMessage, WorkerMessage } from './workerProtocol';
+import { ApiError } from '../serve/apiError';
+import type { CompletionContext, CompletionOutput, CompletionSink } from '../serve/completionRun';
+import type { CompletionRequest } from '../serve/requestFields';
+import type { JobRequest, ParentMessage, WorkerMessage } from './workerProtocol';
 
 /** Where one worker runs: the CPU, or one CUDA device. */
 export interface WorkerSlot {
@@ -21,7 +24,8 @@ export interface WorkerPoolOptions {
   slots: WorkerSlot[];
   cacheDir: string;
   ffmpegPath?: string;
-  /** A worker began a job (its process id, its attempt): for progress displays, and to stop a worker mid-job. */
+  /** A worker began a job (its process id, its attempt; `video`: the job's video, or a completion's video URL): for
+   *  progress displays, and to stop a worker mid-job. */
   onJobStarted?: (info: { pid: number; worker: number; video: string; attempt: number }) => void;
   log?: (line: string) => void;
 }
@@ -37,14 +41,21 @@ export class WorkerDiedError extends Error {
 /** A job runs again once after its worker dies; a second death fails it. */
 export const MAX_ATTEMPTS = 2;
 
+/** What a job reports while it runs, besides its outcome. */
+type JobEvent = Extract<WorkerMessage, { type: 'progress' | 'text' | 'generating' }>;
+
 interface PendingJob {
   id: number;
+  /** The job's video (or a completion's video URL), for logs, errors and `onJobStarted`. */
   video: string;
-  prompt: PromptFile;
-  options: EvaluateOptions;
+  request: JobRequest;
+  signal?: AbortSignal;
   attempts: number;
   worker?: Worker;
-  resolve: (result: CriticResult) => void;
+  /** Set once the job's output has begun to reach its client (a streamed completion): it cannot run again. */
+  committed?: boolean;
+  onEvent: (event: JobEvent, job: PendingJob) => void;
+  resolve: (outcome: unknown) => void;
   reject: (err: Error) => void;
 }
 
@@ -100,17 +111,46 @@ export class WorkerPool {
     return this.workers.map((w) => w.label);
   }
 
+  /** The model folder every worker loads. */
+  get modelDir(): string {
+    return this.options.modelDir;
+  }
+
   /** Process ids of the live workers, in slot order. */
   get pids(): number[] {
     return this.workers.map((w) => w.child.pid ?? -1);
   }
 
+  /** How many workers the pool runs. */
+  get size(): number {
+    return this.options.slots.length;
+  }
+
   evaluate(video: string, prompt: PromptFile, options: EvaluateOptions = {}): Promise<CriticResult> {
-    return new Promise<CriticResult>((resolve, reject) => {
+    const { trials, seed, maxNewTokens, force } = options;
+    return this.submit<CriticResult>(video, { type: 'job', video, prompt, options: { trials, seed, maxNewTokens, force } }, options.signal, (event) => {
+      if (event.type === 'progress') options.onProgress?.(event.event);
+      else if (event.type === 'text') options.onText?.(event.trial, event.delta);
+    });
+  }
+
+  /** One chat completion of `cosmos-critic serve`, checked by the server, on the least-loaded worker. */
+  complete(request: CompletionRequest, textTokens: number, context: CompletionContext, sink: CompletionSink, signal?: AbortSignal): Promise<CompletionOutput> {
+    return this.submit<CompletionOutput>(request.videoUrl.slice(0, 200), { type: 'complete', request, textTokens, context }, signal, (event, job) => {
+      if (event.type === 'generating') {
+        // Once a stream has begun, a second try would send its start again.
+        if (request.stream) job.committed = true;
+        sink.onStart();
+      } else if (event.type === 'text') sink.onText(event.delta);
+    });
+  }
+
+  private submit<T>(video: string, request: JobRequest, signal: AbortSignal | undefined, onEvent: PendingJob['onEvent']): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
       if (this.closing) return reject(new Error('the worker pool is closed'));
-      options.signal?.throwIfAborted();
-      const job: PendingJob = { id: this.nextId++, video, prompt, options, attempts: 0, resolve, reject };
-      options.signal?.addEventListener('abort', () => this.cancel(job), { once: true });
+      signal?.throwIfAborted();
+      const job: PendingJob = { id: this.nextId++, video, request, signal, attempts: 0, onEvent, resolve: resolve as (outcome: unknown) => void, reject };
+      signal?.addEventListener('abort', () => this.cancel(job), { once: true });
       this.waiting.push(job);
       this.dispatch();
     });
@@ -162,11 +202,12 @@ export class WorkerPool {
     if (!job) return;
     if (message.type === 'started') {
       this.options.onJobStarted?.({ pid: worker.child.pid ?? -1, worker: worker.index, video: job.video, attempt: job.attempts });
-    } else if (message.type === 'progress') job.options.onProgress?.(message.event);
-    else if (message.type === 'text') job.options.onText?.(message.trial, message.delta);
+    } else if (message.type === 'progress' || message.type === 'text' || message.type === 'generating') job.onEvent(message, job);
     else {
       worker.jobs.delete(job);
       if (message.type === 'result') job.resolve(message.result);
+      else if (message.type === 'completion') job.resolve(message.output);
+      else if (message.api) job.reject(new ApiError(message.api.status, message.api.code, message.message, message.api.param));
       else {
         const err = new Error(message.message);
         err.name = message.name;
@@ -182,9 +223,11 @@ export class WorkerPool {
     worker.jobs.clear();
     if (this.closing) return;
     for (const job of lost) {
-      if (job.options.signal?.aborted) continue;
+      if (job.signal?.aborted) continue;
       if (job.attempts >= MAX_ATTEMPTS) {
         job.reject(new WorkerDiedError(`the engine worker on ${worker.label} stopped (${how}) while running this video, on both tries`));
+      } else if (job.committed) {
+        job.reject(new WorkerDiedError(`the engine worker on ${worker.label} stopped (${how}) after the answer had begun to stream`));
       } else {
         this.options.log?.(`engine worker on ${worker.label} stopped (${how}); ${job.video} runs again`);
         this.waiting.unshift(job);
@@ -200,7 +243,7 @@ export class WorkerPool {
     const at = this.waiting.indexOf(job);
     if (at >= 0) this.waiting.splice(at, 1);
     else if (job.worker?.jobs.has(job)) job.worker.child.send({ type: 'cancel', id: job.id } satisfies ParentMessage);
-    job.reject(job.options.signal?.reason instanceof Error ? job.options.signal.reason : new DOMException('cancelled', 'AbortError'));
+    job.reject(job.signal?.reason instanceof Error ? job.signal.reason : new DOMException('cancelled', 'AbortError'));
   }
 
   /** Hands waiting jobs to the least-loaded ready workers; with none left alive, the waiting jobs fail. */
@@ -218,8 +261,7 @@ export class WorkerPool {
       job.attempts++;
       job.worker = worker;
       worker.jobs.add(job);
-      const { trials, seed, maxNewTokens, force } = job.options;
-      worker.child.send({ type: 'job', id: job.id, video: job.video, prompt: job.prompt, options: { trials, seed, maxNewTokens, force } } satisfies ParentMessage);
+      worker.child.send({ ...job.request, id: job.id } satisfies ParentMessage);
     }
   }
 }

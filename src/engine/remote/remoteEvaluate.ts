@@ -8,7 +8,7 @@ import type { ModelAnswer } from '../critique/thinkingSplit';
 import { plannerFor } from '../media/qwen3SamplingPlan';
 import { checkPromptProfile, resolveProfile, type ResolvedProfile } from '../profiles/resolveProfile';
 import { RequestShapeError, videoMimeType, videoRequestFields, type ServerKind, type VideoInput } from '../profiles/requestShape';
-import type { EvaluateOptions } from '../evaluate/evaluateVideo';
+import type { EvaluateOptions } from '../evaluate/evaluateTypes';
 import type { FfmpegTools } from '../media/ffmpegTools';
 import { encodePlanFrames } from '../media/jpegFrames';
 import type { CacheStore } from '../store/cacheStore';

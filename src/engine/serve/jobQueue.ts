@@ -1,13 +1,16 @@
 /**
- * One job at a time, with a bounded wait list. A request takes a place when it arrives (before its body is read, so
+ * `running` jobs at a time (one per engine), with a bounded wait list. A request takes a place when it arrives (before its body is read, so
  * the bodies held in memory are bounded too) and gives it back when it is answered or its client goes away.
  */
 export class JobQueue {
   private held = 0;
   private tail: Promise<unknown> = Promise.resolve();
 
-  /** `maxQueue` requests may wait while one runs. */
-  constructor(private readonly maxQueue: number) {}
+  /** `maxQueue` requests may wait while `running` run. */
+  constructor(
+    private readonly maxQueue: number,
+    private readonly running = 1,
+  ) {}
 
   get size(): number {
     return this.held;
@@ -15,7 +18,7 @@ export class JobQueue {
 
   /** A place in the queue, or null when it is full; `release` is idempotent. */
   admit(): { release: () => void } | null {
-    if (this.held >= this.maxQueue + 1) return null;
+    if (this.held >= this.maxQueue + this.running) return null;
     this.held++;
     let released = false;
     return {
@@ -27,7 +30,7 @@ export class JobQueue {
     };
   }
 
-  /** Runs `job` after every job queued before it. */
+  /** Runs `job` after every job queued before it (for one engine in this process). */
   run<T>(job: () => Promise<T>): Promise<T> {
     const run = this.tail.then(job, job);
     this.tail = run.catch(() => undefined);

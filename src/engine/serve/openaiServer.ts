@@ -1,27 +1,36 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { SamplingPlan } from '../../shared/video';
-import { samplingSettings, videoFeatures, type LocalEngine } from '../evaluate/evaluateVideo';
-import { decodeJpegFrames } from '../media/jpegFrames';
-import { probeVideo } from '../media/probeVideo';
+import type { LocalEngine } from '../evaluate/evaluateVideo';
+import type { WorkerPool } from '../jobs/workerPool';
+import { SamplingError } from '../media/samplingPlan';
 import { VideoInputError } from '../media/videoInputError';
-import { planFrameList, QWEN25_PROCESSOR_PIXELS, SamplingError } from '../media/samplingPlan';
-import { generateText } from '../model/generateText';
-import { logSoftmax, topLogprobs } from '../model/logprobs';
-import { buildChatSequence, type VideoFeatures } from '../model/promptSequence';
-import { sha256OfFile } from '../store/fileHash';
-import { videoPatches } from '../vision/videoPatches';
+import type { LocalModel } from '../model/localModel';
+import { openModelFolder } from '../model/modelFolder';
+import { TextTokenizer } from '../model/textTokenizer';
 import { ApiError } from './apiError';
+import { checkContext, runCompletion, type CompletionContext, type CompletionOutput, type CompletionSink } from './completionRun';
 import { JobQueue } from './jobQueue';
 import { readJsonBody } from './requestBody';
 import { validateRequest, type CompletionRequest } from './requestFields';
 import { RequestGuard, type AccessRules } from './requestGuard';
-import { allowedMediaFolder, resolveRequestVideo, type MediaFolder } from './requestVideo';
+import { allowedMediaFolder } from './requestVideo';
 import { DEFAULT_SERVE_LIMITS, overLimit, SERVE_LIMIT_RANGES, type ServeLimits } from './serveLimits';
 import { rangeProblem } from './numberRange';
 
+/** What the server itself reads of the model: its configs and tokenizer (the weights are the engine's). */
+export type ServedModel = Pick<LocalModel, 'folder' | 'tokenizer' | 'config'>;
+
+/** A model folder's configs and tokenizer, without its graphs: what a server whose engines are workers needs. */
+export function servedModel(dir: string): ServedModel {
+  const folder = openModelFolder(dir, 'fp32', false);
+  return { folder, config: folder.config, tokenizer: new TextTokenizer(folder.tokenizerJson, folder.tokenizerConfig, `${folder.dir}/tokenizer_config.json`) };
+}
+
 export interface ServeOptions {
-  engine: LocalEngine;
+  /** The engine in this process; or, with `workers`, none: requests run on the workers, spread by load. */
+  engine?: LocalEngine;
+  /** Engine worker processes (one per GPU, or N on the CPU): as many requests run at once as there are workers. */
+  workers?: WorkerPool;
   /** Names clients may use in `model` (the first is reported by /v1/models). */
   modelNames: string[];
   allowedMediaPath?: string;
@@ -33,10 +42,10 @@ export interface ServeOptions {
 }
 
 /** The limits in force: the defaults, then the options; each checked against its range and the model's context. */
-export function serveLimits(engine: LocalEngine, limits: Partial<ServeLimits> = {}): ServeLimits {
-  const context = engine.model.config.maxPositionEmbeddings;
+export function serveLimits(model: Pick<ServedModel, 'config' | 'folder'>, limits: Partial<ServeLimits> = {}): ServeLimits {
+  const context = model.config.maxPositionEmbeddings;
   const maxModelLen = limits.maxModelLen ?? context;
-  if (maxModelLen === undefined) throw new Error(`${engine.model.folder.dir}/config.json has no max_position_embeddings: give the context length with --max-model-len`);
+  if (maxModelLen === undefined) throw new Error(`${model.folder.dir}/config.json has no max_position_embeddings: give the context length with --max-model-len`);
   const resolved: ServeLimits = { ...DEFAULT_SERVE_LIMITS, ...limits, maxModelLen };
   for (const [key, range] of Object.entries(SERVE_LIMIT_RANGES) as Array<[keyof ServeLimits, (typeof SERVE_LIMIT_RANGES)[keyof ServeLimits]]>) {
     const problem = rangeProblem(key, resolved[key], range);
@@ -85,83 +94,32 @@ function onlyMethod(req: IncomingMessage, method: string): void {
 
 /**
  * The local engine as an OpenAI-compatible chat-completions server (video input, logprobs, streaming), so that one GPU
- * box can serve a team and the remote backend can be tested against a real server. One job runs at a time; every
- * request is checked (name, origin, key, type, size, fields, limits) before it may wait for its turn.
+ * box can serve a team and the remote backend can be tested against a real server. One job runs at a time on the
+ * engine in this process, or one on each engine worker (the least-loaded takes the next); every request is checked
+ * (name, origin, key, type, size, fields, limits) before it may wait for its turn.
  */
 export function createOpenAiServer(options: ServeOptions): Server {
-  const { engine } = options;
-  const { model } = engine;
+  const { engine, workers } = options;
+  if (!engine === !workers) throw new Error('the server needs either an engine or engine workers');
+  const model: ServedModel = engine?.model ?? servedModel(workers!.modelDir);
   const c = model.config;
-  const limits = serveLimits(engine, options.limits);
-  const mediaFolder: MediaFolder | undefined = options.allowedMediaPath === undefined ? undefined : allowedMediaFolder(options.allowedMediaPath);
+  const limits = serveLimits(model, options.limits);
+  const context: CompletionContext = { limits, ...(options.allowedMediaPath !== undefined && { mediaFolder: allowedMediaFolder(options.allowedMediaPath) }) };
   const guard = new RequestGuard({ bindHost: '127.0.0.1', ...options.access });
-  const queue = new JobQueue(limits.maxQueue);
+  const parallel = workers?.size ?? 1;
+  const queue = new JobQueue(limits.maxQueue, parallel);
   const tokenBytes = longestTokenBytes(model.folder.tokenizerJson);
-
-  function checkContext(textTokens: number, videoTokens: number | undefined, maxTokens: number): void {
-    const prompt = textTokens + (videoTokens ?? 0);
-    if (prompt + maxTokens <= limits.maxModelLen) return;
-    const parts = videoTokens === undefined ? `${textTokens} text tokens` : `${prompt} tokens (${textTokens} text + ${videoTokens} video)`;
-    throw overLimit(limits, 'maxModelLen', `the prompt has ${parts} and max_tokens is ${maxTokens}, ${prompt + maxTokens} in all`, 'messages');
-  }
-
-  function checkPlan(plan: SamplingPlan): number {
-    if (plan.frames > limits.maxFrames) throw overLimit(limits, 'maxFrames', `the sampling plan has ${plan.frames} frames`, 'mm_processor_kwargs');
-    if (plan.width * plan.height > limits.maxPixels) {
-      throw overLimit(limits, 'maxPixels', `the sampled frames have ${plan.width}×${plan.height} = ${plan.width * plan.height} pixels`, 'mm_processor_kwargs');
-    }
-    return (Math.ceil(plan.frames / c.temporalPatchSize) * (plan.height / c.patchSize) * (plan.width / c.patchSize)) / c.spatialMergeSize ** 2;
-  }
-
-  /** Vision features of the request's video, after its plan was checked against the limits and the context. */
-  async function features(request: CompletionRequest, fits: (videoTokens: number) => void, signal: AbortSignal): Promise<VideoFeatures> {
-    const { sampling } = request;
-    const video = await resolveRequestVideo(request.videoUrl, mediaFolder, limits);
-    if (video.kind === 'file') {
-      try {
-        if (sampling.rule !== 'reward' && sampling.nframes === undefined && (sampling.fps ?? 0) > limits.maxFps) {
-          throw overLimit(limits, 'maxFps', `mm_processor_kwargs.fps is ${sampling.fps}`, 'mm_processor_kwargs.fps');
-        }
-        const probe = await probeVideo(video.path, engine.tools, { ...sampling, processor: engine.model.config.processorPixels }, signal);
-        fits(checkPlan(probe.plan));
-        const sha = await sha256OfFile(probe.video.path);
-        return (await videoFeatures(engine, probe, sha, { probe: 0, decode: 0, vision: 0, prefill: 0, generate: 0, total: 0 }, { signal })).video;
-      } finally {
-        await video.cleanup?.();
-      }
-    }
-    const fps = sampling.fps ?? 2;
-    let plan: SamplingPlan;
-    try {
-      // As vLLM: the processor's bounds, overridden by min_pixels / max_pixels in mm_processor_kwargs.
-      const bounds = engine.model.config.processorPixels ?? QWEN25_PROCESSOR_PIXELS;
-      plan = planFrameList(video.images.length, fps, video.width, video.height, { min_pixels: sampling.min_pixels ?? bounds.min_pixels, max_pixels: sampling.max_pixels ?? bounds.max_pixels });
-    } catch (err) {
-      if (err instanceof SamplingError || err instanceof RangeError) throw new ApiError(400, 'invalid_media', `the JPEG frames cannot be sampled: ${err.message}`, 'messages');
-      throw err;
-    }
-    fits(checkPlan(plan));
-    const frames = await decodeJpegFrames(video.images, plan.width, plan.height, engine.tools, signal).catch((err: Error) => {
-      if (signal.aborted) throw err;
-      throw new ApiError(400, 'invalid_media', `the JPEG frames could not be decoded (${err.message.split('\n')[0]})`, 'messages');
-    });
-    video.images.length = 0;
-    async function* stream() {
-      yield* frames;
-    }
-    const patches = await videoPatches(stream(), frames.length, plan.width, plan.height, {
-      mean: c.imageMean, std: c.imageStd, rescale: c.rescaleFactor, patchSize: c.patchSize, temporalPatchSize: c.temporalPatchSize, mergeSize: c.spatialMergeSize,
-    });
-    const encoded = await model.encodeVideo(patches.pixelValues, patches.rows, patches.rowLength, patches.grid);
-    return { features: encoded, grid: patches.grid, secondPerGridT: c.temporalPatchSize / fps };
-  }
+  const device = () => (engine ? engine.model.device : workers!.devices.join(', '));
+  const run = (request: CompletionRequest, textTokens: number, sink: CompletionSink, signal: AbortSignal): Promise<CompletionOutput> =>
+    workers ? workers.complete(request, textTokens, context, sink, signal) : queue.run(() => runCompletion(engine!, context, request, textTokens, sink, signal));
 
   async function completions(req: IncomingMessage, res: ServerResponse): Promise<void> {
     guard.checkJsonBody(req);
     const place = queue.admit();
     if (!place) {
       req.resume();
-      throw overLimit(limits, 'maxQueue', `one request is running and ${queue.size - 1} waiting; retry later`);
+      const waiting = queue.size - parallel;
+      throw overLimit(limits, 'maxQueue', `${parallel === 1 ? 'one request is' : `${parallel} requests are`} running and ${waiting} waiting; retry later`);
     }
     res.on('close', place.release);
     try {
@@ -174,67 +132,34 @@ export function createOpenAiServer(options: ServeOptions): Server {
       }
       // The rendered prompt holds one <|video_pad|>, which becomes the video's tokens.
       const textTokens = model.tokenizer.encode(model.tokenizer.renderChat(request.chat)).length - 1;
-      checkContext(textTokens, undefined, request.maxTokens ?? 1);
+      checkContext(limits, textTokens, undefined, request.maxTokens ?? 1);
       const abort = new AbortController();
       res.on('close', () => {
         if (!res.writableFinished) abort.abort(new Error('client went away'));
       });
-      await queue.run(() => complete(request, textTokens, res, abort.signal));
+      await complete(request, textTokens, res, abort.signal);
     } finally {
       place.release();
     }
   }
 
   async function complete(request: CompletionRequest, textTokens: number, res: ServerResponse, signal: AbortSignal): Promise<void> {
-    signal.throwIfAborted();
-    let maxTokens = request.maxTokens ?? 1;
-    const video = await features(
-      request,
-      (videoTokens) => {
-        maxTokens = request.maxTokens ?? Math.max(1, Math.min(limits.maxTokens, limits.maxModelLen - textTokens - videoTokens));
-        checkContext(textTokens, videoTokens, maxTokens);
-      },
-      signal,
-    );
-    const sequence = await buildChatSequence(model, request.chat, video);
-    const first = await model.forward(sequence.embeds, sequence.ids.length, sequence.positions.positionIds, model.emptyCache());
-    const settings = samplingSettings(
-      { generation: { temperature: request.temperature, top_k: request.topK !== undefined && request.topK <= 0 ? 0 : request.topK, top_p: request.topP, repetition_penalty: request.repetitionPenalty } },
-      model,
-      request.seed ?? Math.floor(Math.random() * 2 ** 31),
-    );
     const id = `chatcmpl-${randomUUID()}`;
     const created = Math.floor(Date.now() / 1000);
-    const logprobs: Array<{ token: string; logprob: number; top_logprobs: Array<{ token: string; logprob: number }> }> = [];
-    // OpenAI caps top_logprobs at 20; like vLLM's --max-logprobs, this server allows the whole vocabulary.
-    const k = request.topLogprobs;
     const chunk = (delta: Record<string, string>, finish: string | null) =>
       `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: request.model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+    const sink: CompletionSink = {
+      onStart: () => {
+        if (!request.stream || res.headersSent) return;
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+        res.write(chunk({ role: 'assistant' }, null));
+      },
+      onText: (delta) => res.write(chunk({ content: delta }, null)),
+    };
+    const out = await run(request, textTokens, sink, signal);
+    options.log?.(`${request.stream ? 'stream' : 'complete'} ${out.completionTokens} tokens (${out.finish}) in ${Math.round(out.ms)} ms`);
     if (request.stream) {
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-      res.write(chunk({ role: 'assistant' }, null));
-    }
-    const out = await generateText(model, { lastLogits: first.lastLogits, cache: first.cache, nextPosition: sequence.positions.nextPosition, promptIds: sequence.ids }, {
-      settings,
-      maxNewTokens: maxTokens,
-      stopTokenIds: c.eosTokenIds,
-      signal,
-      onStep: request.logprobs
-        ? (logits, token) => {
-            const lp = logSoftmax(logits);
-            logprobs.push({
-              token: model.tokenizer.decode([token], false),
-              logprob: lp[token]!,
-              top_logprobs: topLogprobs(lp, k).map((t) => ({ token: model.tokenizer.decode([t.id], false), logprob: t.logprob })),
-            });
-          }
-        : undefined,
-      onText: request.stream ? (delta) => res.write(chunk({ content: delta }, null)) : undefined,
-    });
-    const finish = out.finish;
-    options.log?.(`${request.stream ? 'stream' : 'complete'} ${out.tokenIds.length} tokens (${finish}) in ${Math.round(out.ms)} ms`);
-    if (request.stream) {
-      res.write(chunk({}, finish));
+      res.write(chunk({}, out.finish));
       res.end('data: [DONE]\n\n');
       return;
     }
@@ -243,8 +168,8 @@ export function createOpenAiServer(options: ServeOptions): Server {
       object: 'chat.completion',
       created,
       model: request.model,
-      choices: [{ index: 0, message: { role: 'assistant', content: out.text }, finish_reason: finish, logprobs: request.logprobs ? { content: logprobs } : null }],
-      usage: { prompt_tokens: sequence.ids.length, completion_tokens: out.tokenIds.length, total_tokens: sequence.ids.length + out.tokenIds.length },
+      choices: [{ index: 0, message: { role: 'assistant', content: out.text }, finish_reason: out.finish, logprobs: out.logprobs ? { content: out.logprobs } : null }],
+      usage: { prompt_tokens: out.promptTokens, completion_tokens: out.completionTokens, total_tokens: out.promptTokens + out.completionTokens },
     });
   }
 
@@ -280,7 +205,7 @@ export function createOpenAiServer(options: ServeOptions): Server {
     }
     if (path === '/health') {
       onlyMethod(req, 'GET');
-      return sendJson(res, 200, { status: 'ok', device: model.device });
+      return sendJson(res, 200, { status: 'ok', device: device() });
     }
     if (path === '/v1/models' || path === '/v1/chat/completions') guard.checkKey(req);
     if (path === '/v1/models') {
