@@ -3,6 +3,7 @@
  * video × prompt × model as `summary.jsonl` writes it.
  */
 import { isCalibrationView, type CalibrationView } from './calibrationMessages';
+import { isFiniteNumber, isIndex, isNumberOrNull, isObject, isString, isStringOrNull, type Json } from './guards';
 import type { SummaryRow } from './summaryRow';
 
 export type ResultRowView = SummaryRow;
@@ -82,14 +83,7 @@ export const DEFAULT_RESULTS_STATE: ResultsState = {
   rankScope: '',
 };
 
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-const isString = (value: unknown): value is string => typeof value === 'string';
-const isStringOrNull = (value: unknown): value is string | null => value === null || typeof value === 'string';
-const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
-const isNumberOrNull = (value: unknown): value is number | null => value === null || isFiniteNumber(value);
-const isSourceId = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0;
+const isSourceId = isIndex;
 
 const ROW_STRINGS = ['video', 'prompt_id', 'prompt_version', 'model', 'mode', 'categories'] as const;
 const ROW_NULLABLE_STRINGS = ['band', 'anomaly', 'error', 'result_file'] as const;

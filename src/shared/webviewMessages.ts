@@ -13,6 +13,7 @@ import type {
   Violation,
 } from './result';
 import type { SamplingPlan, VideoMetadata, VideoProbe } from './video';
+import { isFiniteNumber, isNumberArray, isNumberOrNull, isObject, isString, isStringOrNull, type Json } from './guards';
 
 /** What the player's <video> element plays. */
 export interface PlaybackView {
@@ -94,32 +95,6 @@ export type FromPlayerMessage =
 /** What the player webview keeps with `setState`, so a hidden-then-restored or reloaded panel comes back the same. */
 export interface PlayerState extends PlayerView {
   current_time_s: number;
-}
-
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isFiniteNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
-}
-
-function isNumberArray(value: unknown): value is number[] {
-  return Array.isArray(value) && value.every(isFiniteNumber);
-}
-
-function isString(value: unknown): value is string {
-  return typeof value === 'string';
-}
-
-function isStringOrNull(value: unknown): value is string | null {
-  return value === null || typeof value === 'string';
-}
-
-function isNumberOrNull(value: unknown): value is number | null {
-  return value === null || isFiniteNumber(value);
 }
 
 function isYesNoOrNull(value: unknown): value is 'Yes' | 'No' | null {

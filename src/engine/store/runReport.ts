@@ -2,6 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MAX_RESULT_FILE_BYTES } from '../../shared/limits';
+import { isObject } from '../../shared/guards';
 import type { CriticResult } from '../../shared/result';
 import { bandWith, DEFAULT_BANDS, type Bands } from '../eval/bands';
 import { modelLabelOf, summaryRow, toCsv, type SummaryRow } from '../jobs/batchFiles';
@@ -63,7 +64,6 @@ export interface ResultFileProblem {
   problem: string;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isFiniteOrNull = (v: unknown) => v === null || v === undefined || (typeof v === 'number' && Number.isFinite(v));
 
 /** What a result file lacks to be counted, or null when it is a complete result. */
