@@ -2,7 +2,11 @@ import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { readMetricsFile } from '../../engine/eval/extraMetrics';
+import { joinReportMetrics, reportCsvWithMetrics, reportHtmlWithMetrics } from '../../engine/eval/reportMetrics';
+import { videosRootOf } from '../../engine/eval/resultsSource';
 import { buildReport, reportCsv, reportHtml } from '../../engine/store/runReport';
+import { calibratedBands } from './calibration';
 import { outputLog } from '../outputLog';
 import type { PlayerHost } from '../playerPanel';
 import { errorMessage } from '../requestErrors';
@@ -41,7 +45,14 @@ export async function chooseResultsDir(storageUri: vscode.Uri, action: string): 
 
 const FORMATS: Record<string, 'html' | 'csv' | 'json'> = { '.html': 'html', '.htm': 'html', '.csv': 'csv', '.json': 'json' };
 
-async function exportReport(dir: string): Promise<void> {
+/** What the results browser passes along: the metrics file it joined into its table. */
+function exportOptions(value: unknown): { metricsFile?: string } {
+  const file = typeof value === 'object' && value !== null ? (value as { metricsFile?: unknown }).metricsFile : undefined;
+  return typeof file === 'string' && path.isAbsolute(file) ? { metricsFile: file } : {};
+}
+
+/** The report as `cosmos-critic report --bands … --metrics …` writes it: the bands in force, the browser's metrics. */
+async function exportReport(dir: string, metricsFile?: string): Promise<void> {
   const target = await vscode.window.showSaveDialog({
     title: `Export the report of ${resultsDirLabel(dir)}`,
     saveLabel: 'Export Report',
@@ -59,9 +70,16 @@ async function exportReport(dir: string): Promise<void> {
     return;
   }
   const written = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Building the report of ${resultsDirLabel(dir)}…` }, async () => {
-    const report = await buildReport(dir);
+    const report = await buildReport(dir, await calibratedBands());
     if (report.rows.length === 0) return undefined;
-    const text = format === 'json' ? JSON.stringify(report, null, 2) + '\n' : format === 'csv' ? reportCsv(report) : reportHtml(report, target.fsPath);
+    const table = metricsFile ? await readMetricsFile(metricsFile) : undefined;
+    const metrics = table ? joinReportMetrics(report, table, await videosRootOf(dir, report.rows.map((r) => r.video))) : undefined;
+    const text =
+      format === 'json'
+        ? JSON.stringify({ ...report, ...(metrics ? { metrics } : {}) }, null, 2) + '\n'
+        : format === 'csv'
+          ? metrics ? reportCsvWithMetrics(report, metrics) : reportCsv(report)
+          : metrics ? reportHtmlWithMetrics(reportHtml(report, target.fsPath), report, metrics) : reportHtml(report, target.fsPath);
     await writeFile(target.fsPath, text);
     return report;
   });
@@ -91,10 +109,10 @@ export function registerResultsCommands(host: PlayerHost): vscode.Disposable[] {
         report(error);
       }
     }),
-    vscode.commands.registerCommand(EXPORT_REPORT_COMMAND, async (clicked?: unknown) => {
+    vscode.commands.registerCommand(EXPORT_REPORT_COMMAND, async (clicked?: unknown, options?: unknown) => {
       try {
         const dir = resultsDirFromUri(clicked) ?? (await chooseResultsDir(host.storageUri, 'Export Report'));
-        if (dir) await exportReport(dir);
+        if (dir) await exportReport(dir, exportOptions(options).metricsFile);
       } catch (error) {
         report(error);
       }
