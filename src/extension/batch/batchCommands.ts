@@ -10,6 +10,7 @@ import { addCounts, batchOutcomeMessage, escapeGlobPath, type BatchCounts, type 
 import { batchSettings } from './batchSettings';
 import { findBatchVideos } from './findBatchVideos';
 import { pickBatchPrompts } from './promptPicker';
+import { calibratedBands } from '../results/calibration';
 
 export const CRITIQUE_WORKSPACE_COMMAND = 'cosmosCritic.critiqueWorkspace';
 export const CRITIQUE_FOLDER_COMMAND = 'cosmosCritic.critiqueFolder';
@@ -86,6 +87,8 @@ async function runPlans(host: BatchHost, plans: BatchPlan[], prompts: string[], 
               concurrency: settings.concurrency,
               batchSize: settings.batchSize,
               resume: true,
+              bands: await calibratedBands(),
+              sortInto: settings.sortInto,
               workDoneToken,
             },
             source.token,

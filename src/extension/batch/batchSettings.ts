@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { sortIntoFolder } from './batchPlan';
+import { expandHome, trustedSetting } from '../serverSettings';
 import { LIMITS, withinLimit, type Limit } from '../../shared/limits';
 import { VIDEO_EXTENSIONS } from '../../shared/video';
 
@@ -7,7 +9,11 @@ export interface BatchSettings {
   exclude: string[];
   concurrency: number;
   batchSize: number;
+  /** `batch.sortInto` (absolute) with `batch.sortMode`; undefined when off. */
+  sortInto: { dir: string; mode: 'link' | 'copy' } | undefined;
 }
+
+
 
 export const DEFAULT_INCLUDE = [`**/*.{${VIDEO_EXTENSIONS.join(',')}}`];
 export const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/.cosmos-critic/**'];
@@ -31,5 +37,6 @@ export function batchSettings(): BatchSettings {
     exclude: globs(config.get('exclude'), DEFAULT_EXCLUDE),
     concurrency: count(config.get('concurrency'), 2, LIMITS.concurrency),
     batchSize: count(config.get('batchSize'), 4, LIMITS.batchSize),
+    sortInto: sortIntoFolder(expandHome(String(trustedSetting<string>('cosmosCritic.batch', 'sortInto') ?? '').trim()), config.get('sortMode'), vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath),
   };
 }
