@@ -193,7 +193,7 @@ function histogramSvg(g: ReportGroup, bands: Bands): string {
     })
     .join('');
   const cut = (x: number) => `<line x1="${x * w}" x2="${x * w}" y1="0" y2="${h - 14}" stroke="#555" stroke-dasharray="3,3"/>`;
-  return `<svg width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="score histogram; cut-offs at ${bands.low} and ${bands.high}"><title>Bands: high ≥ ${bands.high}, low < ${bands.low}</title>${bars}${cut(bands.low)}${cut(bands.high)}<text x="0" y="${h - 2}" font-size="10">0</text><text x="${w - 8}" y="${h - 2}" font-size="10">1</text></svg>`;
+  return `<svg width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="score histogram; cut-offs at ${bands.low} and ${bands.high}"><title>Bands: high ≥ ${bands.high}, low &lt; ${bands.low}</title>${bars}${cut(bands.low)}${cut(bands.high)}<text x="0" y="${h - 2}" font-size="10">0</text><text x="${w - 8}" y="${h - 2}" font-size="10">1</text></svg>`;
 }
 
 /**
@@ -227,7 +227,7 @@ ${histogramSvg(g, report.bands ?? DEFAULT_BANDS)}
 <html lang="en"><head><meta charset="utf-8"><title>Cosmos Critic report</title>
 <style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left}tr.failed td{color:#b71c1c}tr.unparsed td{color:#6a1b9a}section{margin-bottom:1.5em}</style></head>
 <body><h1>Cosmos Critic report</h1>
-<p>${report.totals.results} results, ${report.totals.unparsed ?? 0} unparsed, ${report.totals.failed} failed${report.problems.length ? `, ${report.problems.length} unreadable` : ''} · bands: high ≥ ${(report.bands ?? DEFAULT_BANDS).high}, low < ${(report.bands ?? DEFAULT_BANDS).low} · generated ${esc(report.generated_at)} from ${esc(report.results_dir)}</p>
+<p>${report.totals.results} results, ${report.totals.unparsed ?? 0} unparsed, ${report.totals.failed} failed${report.problems.length ? `, ${report.problems.length} unreadable` : ''} · bands: high ≥ ${(report.bands ?? DEFAULT_BANDS).high}, low &lt; ${(report.bands ?? DEFAULT_BANDS).low} · generated ${esc(report.generated_at)} from ${esc(report.results_dir)}</p>
 ${report.problems.length ? `<h2>Unreadable result files</h2><ul>${report.problems.map((p) => `<li>${esc(p.file)}: ${esc(p.problem)}</li>`).join('')}</ul>` : ''}
 ${groups}
 <h2>Videos (lowest score first)</h2>
