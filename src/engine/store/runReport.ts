@@ -193,7 +193,7 @@ function histogramSvg(g: ReportGroup, bands: Bands): string {
     })
     .join('');
   const cut = (x: number) => `<line x1="${x * w}" x2="${x * w}" y1="0" y2="${h - 14}" stroke="#555" stroke-dasharray="3,3"/>`;
-  return `<svg width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="score histogram; cut-offs at ${bands.low} and ${bands.high}"><title>Bands: high ≥ ${bands.high}, low &lt; ${bands.low}</title>${bars}${cut(bands.low)}${cut(bands.high)}<text x="0" y="${h - 2}" font-size="10">0</text><text x="${w - 8}" y="${h - 2}" font-size="10">1</text></svg>`;
+  return `<svg width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="score histogram"><title>Bands: high ≥ ${bands.high}, low &lt; ${bands.low}</title>${bars}${cut(bands.low)}${cut(bands.high)}<text x="0" y="${h - 2}" font-size="10">0</text><text x="${w - 8}" y="${h - 2}" font-size="10">1</text></svg>`;
 }
 
 /**
