@@ -164,7 +164,7 @@ export class ResultsPanel {
     try {
       this.bands = await bandsInForce();
       const bands = this.bands.file ? this.bands : undefined;
-      if (this.metricsFile && this.metricsTable?.file !== this.metricsFile) this.metricsTable = await readMetricsFile(this.metricsFile);
+      await this.readMetrics();
       for (const source of sources) source.rows = await withMetrics(withBands(await source.index.refresh(), bands), this.metricsTable, source.dir);
       if (this.labelsFile && sources.some((s) => s.id === 0)) await this.evaluate();
     } catch (error) {
@@ -183,6 +183,18 @@ export class ResultsPanel {
     const unreadable = problems.length ? `${problems.length} result file${problems.length === 1 ? '' : 's'} could not be read (${problems[0]!.file}: ${problems[0]!.problem}${problems.length > 1 ? '; the others are in the Cosmos Critic output' : ''})` : null;
     this.post({ type: 'status', message: unreadable, busy: false });
     this.postData();
+  }
+
+  /** The metrics file again (it may have been edited); when it cannot be read now, the columns read before stay. */
+  private async readMetrics(): Promise<void> {
+    if (!this.metricsFile) return;
+    try {
+      this.metricsTable = await readMetricsFile(this.metricsFile);
+    } catch (error) {
+      const line = `results: metrics ${errorMessage(error)}`;
+      if (!this.loggedProblems.has(line)) outputLog().warn(line);
+      this.loggedProblems.add(line);
+    }
   }
 
   private async evaluate(): Promise<void> {
