@@ -11,6 +11,7 @@ interface Column {
   label: string;
   text(row: TableRow): string;
   title?(row: TableRow): string;
+  headerTitle?: string;
 }
 
 const BASE_COLUMNS: readonly Column[] = [
@@ -60,7 +61,7 @@ export function createTableView(events: TableEvents): TableView {
     sortButtons.clear();
     header.replaceChildren(
       ...columns.map((column) => {
-        const button = el('button', { type: 'button', class: 'sort-header', 'data-column': column.id }, column.label);
+        const button = el('button', { type: 'button', class: 'sort-header', 'data-column': column.id, ...(column.headerTitle ? { title: column.headerTitle } : {}) }, column.label);
         button.addEventListener('click', () => events.onSort(column.id));
         sortButtons.set(column.id, button);
         return el('div', { role: 'columnheader', class: 'header-cell', 'data-column': column.id, ...(column.id.startsWith('metric:') ? { 'data-metric': column.label } : {}) }, button);
@@ -174,10 +175,10 @@ export function createTableView(events: TableEvents): TableView {
       const from = file ? `\nfrom ${file}` : '';
       columns = [
         ...BASE_COLUMNS,
-        ...names.map((name): Column => ({ id: metricSortColumn(name), label: name, text: (r) => formatMetric(r.metrics?.[name]), title: (r) => (r.metrics?.[name] === undefined ? `${name}: no value for this video${from}` : `${name} = ${r.metrics[name]}${from}`) })),
+        ...names.map((name): Column => ({ id: metricSortColumn(name), label: name, headerTitle: `${name}: sort by this metric${from}`, text: (r) => formatMetric(r.metrics?.[name]), title: (r) => (r.metrics?.[name] === undefined ? `${name}: no value for this video${from}` : `${name} = ${r.metrics[name]}${from}`) })),
       ];
       element.setAttribute('aria-colcount', String(columns.length));
-      if (names.length) element.style.setProperty('--metric-columns', `repeat(${names.length}, minmax(6em, 0.8fr))`);
+      if (names.length) element.style.setProperty('--metric-columns', `repeat(${names.length}, minmax(8em, 1fr))`);
       else element.style.removeProperty('--metric-columns');
       buildHeader();
       markSort();
