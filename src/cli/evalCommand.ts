@@ -21,7 +21,8 @@ Labels (CSV or JSONL, one video per row):
   label        good | bad, or a 1–5 plausibility score (good at ≥ --good-at)
   violations   optional: a JSON list of {start_s, end_s, category}
   --labels-format auto|cosmos|videophy2|spotlight   videophy2: VideoPhy-2's CSV (video_url, pc 1–5);
-               spotlight: per video a list of timestamped errors (no error = good). Default: auto.
+               spotlight: the Spotlight benchmark's metadata.jsonl (pid × video_from rows), or per video
+               a list of timestamped errors (no error = good). Default: auto.
 
 Numbers: n, ROC AUC with a bootstrap 95 % interval, PR AUC (average precision), accuracy and confusion at the bands,
 the best threshold (Youden's J) with its balanced accuracy, band cut-offs for a target precision, expected

@@ -98,6 +98,9 @@ export const SETTINGS = {
   'batch.exclude': spec(false, (raw) => globs(raw, DEFAULT_EXCLUDE)),
   'batch.concurrency': spec(false, (raw) => count(raw, 2, LIMITS.concurrency)),
   'batch.batchSize': spec(false, (raw) => count(raw, 4, LIMITS.batchSize)),
+  /** Absolute, or under the workspace folder; undefined when empty. */
+  'batch.sortInto': spec(true, pathValue),
+  'batch.sortMode': spec(false, (raw): 'link' | 'copy' => (raw === 'copy' ? 'copy' : 'link')),
 } satisfies Record<string, SettingSpec<unknown>>;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -13,8 +13,11 @@ import {
   type PlayerView,
   type ToPlayerMessage,
 } from '../shared/webviewMessages';
+import type { BandsView } from '../shared/bands';
 import { outputLog } from './outputLog';
+import { bandsInForce } from './results/calibration';
 import { preparePlayback } from './playbackSource';
+import type { Config } from './config';
 import type { Services } from './services';
 import { renderWebviewPage } from './webviewHtml';
 
@@ -242,9 +245,31 @@ export class PlayerPanel {
     }, cancel.token);
   }
 
+  /** The bands in force, read when a panel shows and again when cosmosCritic.bandsFile changes. */
+  private static bands: Promise<BandsView> | undefined;
+
+  private static bandsWatch: vscode.Disposable | undefined;
+
+  private static bandsInForce(config: Config): Promise<BandsView> {
+    PlayerPanel.bandsWatch ??= vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('cosmosCritic.bandsFile')) PlayerPanel.bandsChanged();
+    });
+    PlayerPanel.bands ??= bandsInForce(config);
+    return PlayerPanel.bands;
+  }
+
+  /** After cosmosCritic.bandsFile changed: every open player shows its score in the new bands. */
+  static bandsChanged(): void {
+    PlayerPanel.bands = undefined;
+    for (const panel of PlayerPanel.panels.values()) panel.postShow();
+  }
+
   private postShow(): void {
-    this.view = { ...this.view, thumbnails: this.thumbnailViews() };
-    this.post({ type: 'show', view: this.view });
+    void PlayerPanel.bandsInForce(this.host.config).then((bands) => {
+      if (this.disposed) return;
+      this.view = { ...this.view, bands, thumbnails: this.thumbnailViews() };
+      this.post({ type: 'show', view: this.view });
+    });
   }
 
   private post(message: ToPlayerMessage): void {

@@ -1,3 +1,4 @@
+import { isObject } from '../shared/guards';
 import { isProfileId, type AnswerKind, type ModelProfileId } from '../shared/profiles';
 import type { SamplingOptions } from '../shared/video';
 import { promptHash } from './promptHash';
@@ -96,7 +97,7 @@ export function parsePromptFile(text: string, path: string | null): PromptFile {
 }
 
 function record(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  return isObject(value) ? value : {};
 }
 
 function numbers<K extends string>(from: Record<string, unknown>, keys: readonly K[]): Partial<Record<K, number>> {

@@ -1,8 +1,10 @@
 import { LIMITS, type Limit } from '../shared/limits';
+import type { VIOLATION_CATEGORIES } from '../shared/violationCategories';
 
 // The one table of front-matter keys: validation, completion and hovers all read it.
 
 /** What the model should check: physical behaviour that could not happen in the real world. */
+// Keyed by the shared violation categories (each must have its text here), plus focus-only ones.
 export const FOCUS_CATEGORIES: Readonly<Record<string, string>> = {
   gravity: 'Objects fall, rest and balance as gravity requires: nothing floats, hovers or falls upward without a cause.',
   collision: 'Objects touch, bounce and deform plausibly and never pass through each other.',
@@ -12,7 +14,7 @@ export const FOCUS_CATEGORIES: Readonly<Record<string, string>> = {
   human_motion: 'Bodies move naturally: joints within their limits, limbs attached, no sliding feet or bending through the body.',
   common_sense: 'The scene makes everyday sense: sizes, materials and behaviour match what such things do.',
   cause_and_effect: 'Events follow from what happened before them; effects do not precede their causes.',
-};
+} satisfies Record<(typeof VIOLATION_CATEGORIES)[number], string> & Record<string, string>;
 
 /** What the model should not count as an anomaly: style and recording choices, not physics. */
 export const IGNORE_CATEGORIES: Readonly<Record<string, string>> = {

@@ -1,10 +1,9 @@
 /** The evaluation the results browser's Calibration tab shows, and its validator (webview side). */
 import type { EvalReport } from '../engine/eval/evalReport';
+import { isNumberOrNull, isObject } from './guards';
 
 export type CalibrationView = EvalReport;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isNumberOrNull = (v: unknown) => v === null || (typeof v === 'number' && Number.isFinite(v));
 
 function isRun(v: unknown): boolean {
   if (!isObject(v)) return false;

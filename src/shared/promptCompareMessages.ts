@@ -1,5 +1,6 @@
 // Messages between the extension host and the prompt comparison webview, and their validation.
 import type { CriticResult } from './result';
+import { isObject, isString, isStringOrNull } from './guards';
 import { isCriticResult } from './webviewMessages';
 
 export type CompareRunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'missing' | 'recorded';
@@ -62,15 +63,6 @@ export type FromCompareMessage =
   | { type: 'openPrompt' }
   | { type: 'openResult'; file: string }
   | { type: 'openVideo'; video: string };
-
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-const isString = (value: unknown): value is string => typeof value === 'string';
-const isStringOrNull = (value: unknown): value is string | null => value === null || typeof value === 'string';
 
 const STATUSES: readonly CompareRunStatus[] = ['queued', 'running', 'done', 'failed', 'cancelled', 'missing', 'recorded'];
 const TEXT_STATES: readonly PromptTextState[] = ['current', 'changed', 'missing'];

@@ -184,6 +184,20 @@ export interface BatchParams extends WorkDoneProgressParams {
   concurrency?: number;
   batchSize?: number;
   resume?: boolean;
+  /** Band cut-offs for the summary and for sorting (calibrated ones, as `batch --bands`); default 0.7 / 0.3. */
+  bands?: { high: number; low: number };
+  /** Place the videos into <dir>/good, uncertain, bad by band, as links or copies (as `batch --sort-into`). */
+  sortInto?: { dir: string; mode: 'link' | 'copy' };
+}
+
+/** What sorting into band folders did. */
+export interface BatchSorted {
+  dir: string;
+  placed: { good: number; uncertain: number; bad: number };
+  /** Videos without a usable score: not placed. */
+  unscored: number;
+  /** One line per video that could not be placed. */
+  errors: string[];
 }
 
 export interface BatchSummary {
@@ -192,6 +206,8 @@ export interface BatchSummary {
   counts: { total: number; done: number; failed: number; skipped: number };
   manifestPath: string;
   outDir: string;
+  /** Present when the request asked for `sortInto`. */
+  sorted?: BatchSorted;
 }
 
 export type BatchOutcome = { ok: true; summary: BatchSummary } | { ok: false; error: FileError };

@@ -1,5 +1,7 @@
 // The result schema (cosmos-critic/result@1): one per video × prompt × model. JSON-facing, snake_case.
 
+import { bandWith, DEFAULT_BANDS } from './bands';
+
 export const RESULT_SCHEMA = 'cosmos-critic/result@1';
 
 export type CriticMode = 'reward' | 'critic';
@@ -146,10 +148,9 @@ export interface CriticResult {
   created_at: string;
 }
 
+/** The band of a score at the default cut-offs (the ones a result records when it is written). */
 export function bandOf(score: number): Band {
-  if (score >= 0.7) return 'high';
-  if (score >= 0.3) return 'medium';
-  return 'low';
+  return bandWith(score, DEFAULT_BANDS);
 }
 
 /** Whether a critique has no parsed trial: the model answered, but nothing in it could be read as a verdict. */

@@ -2,10 +2,26 @@
  * Messages between the extension host and the results browser webview, and their validators. A row is one
  * video × prompt × model as `summary.jsonl` writes it.
  */
+import { isBandsView, type BandsView } from './bands';
 import { isCalibrationView, type CalibrationView } from './calibrationMessages';
+import { isFiniteNumber, isIndex, isNumberOrNull, isObject, isString, isStringOrNull, type Json } from './guards';
 import type { SummaryRow } from './summaryRow';
 
-export type ResultRowView = SummaryRow;
+export interface ResultRowView extends SummaryRow {
+  /** Other per-video metrics (Sampson error, FVD, …) from the metrics file the browser was given, by column. */
+  metrics?: Record<string, number>;
+}
+
+/** The metrics file joined into the rows, and its numeric columns in file order. */
+export interface MetricsColumnsView {
+  file: string;
+  columns: string[];
+}
+
+/** A metrics column in the table's sort: `metric:<column>`. */
+export type MetricSortColumn = `metric:${string}`;
+export const metricSortColumn = (column: string): MetricSortColumn => `metric:${column}`;
+export const isMetricSortColumn = (column: string): column is MetricSortColumn => column.startsWith('metric:');
 
 /** A results folder the browser shows: the workspace's (id 0), or one added to compare with (id ≥ 1). */
 export interface ResultsSourceView {
@@ -19,7 +35,7 @@ export interface ResultsSourceView {
 /** Extension host → results webview. */
 export type ToResultsMessage =
   /** Every folder with all its rows: on `ready`, and after the files change. */
-  | { type: 'data'; sources: ResultsSourceView[] }
+  | { type: 'data'; sources: ResultsSourceView[]; bands?: BandsView; metrics?: MetricsColumnsView }
   /** A line for the status bar of the page (reading, errors); null clears it. */
   | { type: 'status'; message: string | null; busy: boolean }
   /** The evaluation against the labels the user chose (Calibration tab); null with a message when there is none. */
@@ -61,7 +77,7 @@ export interface ResultsState {
   band: string;
   /** '' for every group, else a group key. */
   group: string;
-  sort: { column: SortColumn; descending: boolean };
+  sort: { column: SortColumn | MetricSortColumn; descending: boolean };
   scrollTop: number;
   compareA: string;
   compareB: string;
@@ -82,22 +98,29 @@ export const DEFAULT_RESULTS_STATE: ResultsState = {
   rankScope: '',
 };
 
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-const isString = (value: unknown): value is string => typeof value === 'string';
-const isStringOrNull = (value: unknown): value is string | null => value === null || typeof value === 'string';
-const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
-const isNumberOrNull = (value: unknown): value is number | null => value === null || isFiniteNumber(value);
-const isSourceId = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0;
+const isSourceId = isIndex;
 
 const ROW_STRINGS = ['video', 'prompt_id', 'prompt_version', 'model', 'mode', 'categories'] as const;
 const ROW_NULLABLE_STRINGS = ['band', 'anomaly', 'error', 'result_file'] as const;
 const ROW_NULLABLE_NUMBERS = ['score', 'violations', 'duration_s'] as const;
 
+const MAX_METRIC_COLUMNS = 100;
+const MAX_COLUMN_NAME = 200;
+
+function isMetricValues(value: unknown): value is Record<string, number> {
+  if (!isObject(value)) return false;
+  const entries = Object.entries(value);
+  return entries.length <= MAX_METRIC_COLUMNS && entries.every(([k, v]) => k.length <= MAX_COLUMN_NAME && isFiniteNumber(v));
+}
+
+function isMetricsColumnsView(value: unknown): value is MetricsColumnsView {
+  return isObject(value) && isString(value.file) && Array.isArray(value.columns) && value.columns.length <= MAX_METRIC_COLUMNS && value.columns.every((c) => isString(c) && c.length > 0 && c.length <= MAX_COLUMN_NAME);
+}
+
 export function isResultRowView(value: unknown): value is ResultRowView {
   return (
     isObject(value) &&
+    (value.metrics === undefined || isMetricValues(value.metrics)) &&
     ROW_STRINGS.every((key) => isString(value[key])) &&
     ROW_NULLABLE_STRINGS.every((key) => isStringOrNull(value[key])) &&
     ROW_NULLABLE_NUMBERS.every((key) => isNumberOrNull(value[key])) &&
@@ -107,8 +130,10 @@ export function isResultRowView(value: unknown): value is ResultRowView {
 
 /** A copy with only the row's own fields, so nothing else travels on. */
 export function resultRowView(row: ResultRowView): ResultRowView {
-  const { video, prompt_id, prompt_version, model, mode, status, score, band, anomaly, violations, categories, duration_s, error, result_file } = row;
-  return { video, prompt_id, prompt_version, model, mode, status, score, band, anomaly, violations, categories, duration_s, error, result_file };
+  const { video, prompt_id, prompt_version, model, mode, status, score, band, anomaly, violations, categories, duration_s, error, result_file, metrics } = row;
+  const view: ResultRowView = { video, prompt_id, prompt_version, model, mode, status, score, band, anomaly, violations, categories, duration_s, error, result_file };
+  if (metrics) view.metrics = { ...metrics };
+  return view;
 }
 
 function parseSource(value: unknown): ResultsSourceView | undefined {
@@ -133,7 +158,12 @@ export function parseToResultsMessage(value: unknown): ToResultsMessage | undefi
         if (!source) return undefined;
         sources.push(source);
       }
-      return { type: 'data', sources };
+      if (value.bands !== undefined && !isBandsView(value.bands)) return undefined;
+      if (value.metrics !== undefined && !isMetricsColumnsView(value.metrics)) return undefined;
+      const data: ToResultsMessage = { type: 'data', sources };
+      if (value.bands !== undefined) data.bands = { high: value.bands.high, low: value.bands.low, file: value.bands.file };
+      if (value.metrics !== undefined) data.metrics = { file: value.metrics.file, columns: [...value.metrics.columns] };
+      return data;
     }
     case 'status':
       return isStringOrNull(value.message) && typeof value.busy === 'boolean' ? { type: 'status', message: value.message, busy: value.busy } : undefined;
@@ -187,7 +217,7 @@ export function parseResultsState(value: unknown): ResultsState {
     filterText: text(value.filterText),
     band: pick(value.band, ['', 'high', 'medium', 'low', 'unparsed', 'failed'], ''),
     group: text(value.group, 2000),
-    sort: { column: pick(sort.column, SORT_COLUMNS, d.sort.column), descending: sort.descending === true },
+    sort: { column: isString(sort.column) && isMetricSortColumn(sort.column) && sort.column.length <= MAX_COLUMN_NAME + 7 ? sort.column : pick(sort.column, SORT_COLUMNS, d.sort.column), descending: sort.descending === true },
     scrollTop: isFiniteNumber(value.scrollTop) && value.scrollTop > 0 ? value.scrollTop : 0,
     compareA: text(value.compareA, 2000),
     compareB: text(value.compareB, 2000),

@@ -4,6 +4,7 @@
  */
 import type { LabelEntry, LabelledViolation, LabelValue } from './labelEntry';
 import type { CriticResult } from './result';
+import { isIndex, isObject } from './guards';
 import { isCriticResult, isPlaybackView, type PlaybackView } from './webviewMessages';
 
 /** The video under review, and where the review stands. */
@@ -43,9 +44,6 @@ export type FromReviewMessage =
   | { type: 'save'; index: number; label: ReviewLabel | null }
   | { type: 'playbackError'; index: number; code: number | null; message: string };
 
-type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-const isIndex = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0;
 const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
 
 export const isReviewLabelValue = (value: unknown): value is LabelValue =>

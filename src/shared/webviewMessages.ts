@@ -13,6 +13,8 @@ import type {
   Violation,
 } from './result';
 import type { SamplingPlan, VideoMetadata, VideoProbe } from './video';
+import { isBandsView, type BandsView } from './bands';
+import { isFiniteNumber, isNumberArray, isNumberOrNull, isObject, isString, isStringOrNull, type Json } from './guards';
 
 /** What the player's <video> element plays. */
 export interface PlaybackView {
@@ -58,6 +60,8 @@ export interface PlayerView {
   /** Where the result was written, shown in a tooltip; null when it was not written. */
   resultFile: string | null;
   thumbnails: ThumbnailView[];
+  /** The bands a reward score is shown in (calibrated ones from cosmosCritic.bandsFile, else the defaults); absent: the defaults. */
+  bands?: BandsView;
 }
 
 /** Extension host → player webview. */
@@ -94,32 +98,6 @@ export type FromPlayerMessage =
 /** What the player webview keeps with `setState`, so a hidden-then-restored or reloaded panel comes back the same. */
 export interface PlayerState extends PlayerView {
   current_time_s: number;
-}
-
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isFiniteNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
-}
-
-function isNumberArray(value: unknown): value is number[] {
-  return Array.isArray(value) && value.every(isFiniteNumber);
-}
-
-function isString(value: unknown): value is string {
-  return typeof value === 'string';
-}
-
-function isStringOrNull(value: unknown): value is string | null {
-  return value === null || typeof value === 'string';
-}
-
-function isNumberOrNull(value: unknown): value is number | null {
-  return value === null || isFiniteNumber(value);
 }
 
 function isYesNoOrNull(value: unknown): value is 'Yes' | 'No' | null {
@@ -329,13 +307,14 @@ export function isPlayerView(value: unknown): value is PlayerView {
     (value.job === null || isJobView(value.job)) &&
     (value.result === null || isCriticResult(value.result)) &&
     isStringOrNull(value.resultFile) &&
-    isThumbnailList(value.thumbnails)
+    isThumbnailList(value.thumbnails) &&
+    (value.bands === undefined || isBandsView(value.bands))
   );
 }
 
 function playerView(value: PlayerView): PlayerView {
-  const { probe, playback, job, result, resultFile, thumbnails } = value;
-  return { probe, playback, job, result, resultFile, thumbnails };
+  const { probe, playback, job, result, resultFile, thumbnails, bands } = value;
+  return { probe, playback, job, result, resultFile, thumbnails, ...(bands ? { bands: { high: bands.high, low: bands.low, file: bands.file } } : {}) };
 }
 
 /** Validates a message received from the player webview; anything else gives `undefined`. */

@@ -84,3 +84,55 @@ describe('results browser: Calibration tab', () => {
     assert.match((await page.textContent('#calibration-body'))!, /labels\.csv:3/);
   });
 });
+
+describe('results browser: metric columns and the bands in force', () => {
+  const row = (i: number, score: number, metrics?: Record<string, number>) => ({
+    video: `/v/clip${i}.mp4`, prompt_id: 'reward', prompt_version: '1', model: 'm', mode: 'reward', status: 'ok', score, band: score >= 0.7 ? 'high' : score >= 0.3 ? 'medium' : 'low',
+    anomaly: 'No', violations: 0, categories: '', duration_s: 2, error: null, result_file: `results/clip${i}.mp4.reward-v1.m.json`, ...(metrics ? { metrics } : {}),
+  });
+  const rows = [row(0, 0.9, { sampson_error: 0.5, fvd: 120 }), row(1, 0.6, { sampson_error: 2.25 }), row(2, 0.2), row(3, 0.4, { sampson_error: 1 })];
+  const other = rows.map((r, i) => ({ ...r, model: 'm2', score: [0.8, 0.5, 0.3, 0.35][i]! }));
+  const post = (message: unknown) => page.evaluate((m) => window.postMessage(m, '*'), message);
+  const cells = (column: string) => page.locator(`#results-rows .result-row .cell[data-column="${column}"]`).allTextContents();
+
+  it('adds one sortable column per metric, empty where a video has none', async () => {
+    await post({ type: 'data', sources: [{ id: 0, label: 'here', dir: '/r', rows: [...rows, ...other] }], bands: { high: 0.62, low: 0.25, file: '/ws/bands.json' }, metrics: { file: '/ws/metrics.csv', columns: ['sampson_error', 'fvd'] } });
+    await page.click('#tab-table');
+    await page.waitForSelector('.header-cell[data-metric="sampson_error"]');
+    assert.deepEqual(await page.locator('.header-cell[data-metric]').evaluateAll((els) => els.map((e) => e.getAttribute('data-metric'))), ['sampson_error', 'fvd']);
+    await page.selectOption('#filter-group', { index: 1 });
+    await page.click('.header-cell[data-metric="sampson_error"] button');
+    await page.waitForFunction(() => document.querySelector('.header-cell[data-metric="sampson_error"] button')?.getAttribute('data-direction') === 'ascending');
+    assert.deepEqual(await cells('video'), ['clip0.mp4', 'clip3.mp4', 'clip1.mp4', 'clip2.mp4']);
+    assert.deepEqual(await cells('metric:sampson_error'), ['0.5', '1', '2.25', '']);
+    assert.deepEqual(await cells('metric:fvd'), ['120', '', '', '']);
+    await page.click('.header-cell[data-metric="sampson_error"] button');
+    await page.waitForFunction(() => document.querySelector('.header-cell[data-metric="sampson_error"] button')?.getAttribute('data-direction') === 'descending');
+    assert.deepEqual(await cells('video'), ['clip1.mp4', 'clip3.mp4', 'clip0.mp4', 'clip2.mp4'], 'no value last either way');
+    await page.selectOption('#filter-group', { index: 0 });
+  });
+
+  it('draws the histogram, compare and rank cut-lines at the bands in force and says which', async () => {
+    const cutoffs = (selector: string) => page.locator(`${selector}[data-cutoff]`).evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('data-cutoff')))]);
+    assert.deepEqual(await cutoffs('#score-histogram .histogram-cutoff'), ['0.25', '0.62']);
+    assert.equal(await page.getAttribute('#score-histogram', 'data-bands'), 'calibrated');
+    assert.match((await page.textContent('#histogram-caption'))!, /0\.25 and 0\.62, calibrated bands/);
+    assert.match((await page.getAttribute('#histogram-caption', 'title'))!, /bands\.json/);
+    assert.match((await page.locator('#filter-band option[value="high"]').textContent())!, /≥ 0\.62/);
+    await page.click('#tab-compare');
+    await page.waitForSelector('#compare-scatter');
+    assert.deepEqual(await cutoffs('#compare-scatter .scatter-cutoff'), ['0.25', '0.62']);
+    await page.click('#tab-rank');
+    await page.waitForSelector('#rank-chart');
+    assert.deepEqual(await cutoffs('#rank-chart .rank-cutoff'), ['0.25', '0.62']);
+
+    // Without calibrated bands: the defaults, said so.
+    await post({ type: 'data', sources: [{ id: 0, label: 'here', dir: '/r', rows: [...rows, ...other] }] });
+    await page.waitForFunction(() => document.querySelector('#rank-chart')?.getAttribute('data-bands') === 'default');
+    assert.deepEqual(await cutoffs('#rank-chart .rank-cutoff'), ['0.3', '0.7']);
+    await page.click('#tab-table');
+    assert.deepEqual(await cutoffs('#score-histogram .histogram-cutoff'), ['0.3', '0.7']);
+    assert.match((await page.textContent('#histogram-caption'))!, /default bands/);
+    assert.equal(await page.locator('.header-cell[data-metric]').count(), 0, 'no metrics file: no metric columns');
+  });
+});

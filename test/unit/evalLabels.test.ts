@@ -104,6 +104,39 @@ describe('labels', () => {
     assert.equal(labels[1]!.good, true);
     assert.throws(() => labelsFromRows(parseTableText(JSON.stringify([{ video: 'a', errors: [{ start: 3, end: 1 }] }]), 's.json'), 's.json'), /ends \(1 s\) before it starts \(3 s\)/);
   });
+  it("reads the Spotlight benchmark's metadata.jsonl: one row per prompt × generator, untimed (global) errors make a video bad", () => {
+    // As in UBC-ViL/Spotlight-VideoGen-Errors test/metadata.jsonl: pid, prompt, orig_dataset, video_from, source_data (a JSON string).
+    const source = JSON.stringify({ event_list: ['The bicycle pedals itself.', 'It stops at the red light.'], class: ['object'] });
+    const jsonl = [
+      { pid: 'sid_003', prompt: 'A bicycle pedals itself down the street.', orig_dataset: 'storyeval', video_from: 'ltx2', source_data: source, refvideo_exists: false,
+        errors: [{ error_type: 'Appearance/Disappearance', start_time: 1.2, end_time: 2.0, explanation: 'A rider appears out of thin air.' }, { error_type: 'Physical Violations', start_time: '0:03.5', end_time: '0:04' }] },
+      { pid: 'sid_003', prompt: 'A bicycle pedals itself down the street.', orig_dataset: 'storyeval', video_from: 'veo3', source_data: source, refvideo_exists: false, errors: [] },
+      { pid: 'sid_021', prompt: 'A cat pokes its head out of a box.', orig_dataset: 'storyeval', video_from: 'seedance', source_data: '{}', refvideo_exists: false,
+        errors: JSON.stringify([{ error_type: 'Prompt Adherence', explanation: 'The cat never leaves the box.' }, { error_type: 'Body Pose', start_time: 0.9, end_time: 1.1 }]) },
+    ].map((r) => JSON.stringify(r)).join('\n');
+    const { labels, format } = labelsFromRows(parseTableText(jsonl, 'metadata.jsonl'), 'metadata.jsonl');
+    assert.equal(format, 'spotlight');
+    assert.deepEqual(labels.map((l) => [l.video, l.good]), [['spotlight/ltx2/sid_003.mp4', false], ['spotlight/veo3/sid_003.mp4', true], ['spotlight/seedance/sid_021.mp4', false]]);
+    assert.deepEqual(labels[0]!.violations, [{ start_s: 1.2, end_s: 2, category: 'object_permanence' }, { start_s: 3.5, end_s: 4, category: 'physical_violations' }]);
+    assert.deepEqual(labels[2]!.violations, [{ start_s: 0.9, end_s: 1.1, category: 'human_motion' }], 'the untimed prompt-adherence error counts for the label, not in time');
+    // A file_name column (the Hugging Face video-folder convention) names the video as written.
+    const named = labelsFromRows(parseTableText(JSON.stringify({ pid: 'sid_001', video_from: 'veo3', file_name: 'spotlight/veo3/sid_001.mp4', errors: [] }), 'm.jsonl'), 'm.jsonl');
+    assert.equal(named.labels[0]!.video, 'spotlight/veo3/sid_001.mp4');
+    assert.throws(() => labelsFromRows(parseTableText(JSON.stringify({ pid: 'sid_001', video_from: 'veo3', errors: 'not json' }), 'm.jsonl'), 'm.jsonl'), /m\.jsonl:1: violations must be a JSON list/);
+  });
+  it('matches Spotlight rows to results by generator and prompt, so one prompt of three generators is three videos', () => {
+    const jsonl = ['ltx2', 'veo3', 'seedance'].map((from, i) => JSON.stringify({ pid: 'sid_003', video_from: from, errors: i === 1 ? [] : [{ error_type: 'Physical Violations', start_time: 1, end_time: 2 }] })).join('\n');
+    const labels = labelsFromRows(parseTableText(jsonl, 'metadata.jsonl'), 'metadata.jsonl');
+    const results = ['ltx2', 'veo3', 'seedance'].map((from, i) => ({
+      video: `/data/Spotlight-VideoGen-Errors/test/spotlight/${from}/sid_003.mp4`, result_file: `r${i}.json`, prompt_id: 'reward', prompt_version: '1', model: 'm', mode: 'reward',
+      score: [0.2, 0.9, 0.4][i]!, unscored_reason: null, violations: [], frame_gap_s: 0.25, created_at: '',
+    }));
+    const report = evaluateLabels({ dir: '/r', videos_root: '/data/Spotlight-VideoGen-Errors/test', results, skipped: [] }, labels, { bootstrapRounds: 0 });
+    assert.equal(report.counts.labels_ambiguous, 0);
+    assert.equal(report.counts.labels_without_result, 0);
+    assert.equal(report.runs[0]!.n, 3);
+    assert.equal(report.runs[0]!.roc_auc, 1);
+  });
   it('reads times as seconds or m:ss', () => {
     assert.equal(parseSeconds('1:02.5'), 62.5);
     assert.equal(parseSeconds('0:01:00'), 60);

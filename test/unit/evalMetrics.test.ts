@@ -16,6 +16,9 @@ import {
 import { defaultBootstrapRounds } from '../../src/engine/eval/evaluateLabels';
 import { evaluateTemporal, temporalIoU } from '../../src/engine/eval/temporal';
 import { pearson, spearman } from '../../src/engine/store/compareRuns';
+import { metricsFromRows } from '../../src/engine/eval/extraMetrics';
+import { metricsByVideo } from '../../src/engine/eval/reportMetrics';
+import { parseTableText } from '../../src/engine/eval/tableFile';
 
 const close = (actual: number | null | undefined, expected: number, eps = 1e-9) => assert.ok(actual !== null && actual !== undefined && Math.abs(actual - expected) < eps, `${actual} ≠ ${expected}`);
 
@@ -196,5 +199,15 @@ describe('curves for plots', () => {
     assert.equal(thin.length, 200);
     assert.equal(thin[0], 0);
     assert.equal(thin[199], 999);
+  });
+});
+
+describe('metrics joined to videos (the results table columns)', () => {
+  it('gives each video the values of the row naming it; rows naming no video or several are listed', () => {
+    const table = metricsFromRows(parseTableText('video,sampson_error,fvd\na/clip.mp4,1.5,300\nb.mp4,2,\nmissing.mp4,3,1\nclip.mp4,4,4\n', 'm.csv'), 'm.csv');
+    const videos = ['/v/a/clip.mp4', '/v/b.mp4', '/v/c/clip.mp4', '/v/b.mp4'];
+    const { values, without_result } = metricsByVideo(table, videos, '/v');
+    assert.deepEqual(values, { '/v/a/clip.mp4': { sampson_error: 1.5, fvd: 300 }, '/v/b.mp4': { sampson_error: 2 } });
+    assert.deepEqual(without_result, [{ video: 'missing.mp4', line: 4 }, { video: 'clip.mp4', line: 5 }]);
   });
 });

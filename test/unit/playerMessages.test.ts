@@ -105,6 +105,15 @@ describe('player messages: to the webview', () => {
     assert.ok(parseToPlayerMessage({ type: 'show', view: { ...view(), job: null, result: null, resultFile: null, thumbnails: [] } }));
   });
 
+  it('carries the bands in force with the view (kept in the saved state), and refuses bands that are not cut-offs', () => {
+    const bands = { high: 0.62, low: 0.25, file: '/ws/bands.json' };
+    assert.deepEqual(parseToPlayerMessage({ type: 'show', view: { ...view(), bands } }), { type: 'show', view: { ...view(), bands } });
+    assert.deepEqual(parsePlayerState({ ...view(), bands, current_time_s: 1 })?.bands, bands);
+    for (const bad of [{ high: 0.2, low: 0.6, file: null }, { high: 0.7, low: 0.3 }, { high: '0.7', low: 0.3, file: null }, { high: 0.7, low: -0.1, file: null }]) {
+      assert.equal(parseToPlayerMessage({ type: 'show', view: { ...view(), bands: bad } }), undefined, JSON.stringify(bad));
+    }
+  });
+
   it('accepts the streaming messages', () => {
     assert.deepEqual(parseToPlayerMessage({ type: 'text', jobId: 'j1', trial: 2, delta: 'ball' }), { type: 'text', jobId: 'j1', trial: 2, delta: 'ball' });
     assert.deepEqual(parseToPlayerMessage({ type: 'stage', jobId: 'j1', stage: 'Decoding frames' }), { type: 'stage', jobId: 'j1', stage: 'Decoding frames' });

@@ -24,7 +24,15 @@ describe('score histogram', () => {
   });
 
   it('bands follow the 0.3 / 0.7 cut-offs', () => {
-    assert.deepEqual([0, 0.299, 0.3, 0.699, 0.7, 1].map(bandOfScore), ['low', 'low', 'medium', 'medium', 'high', 'high']);
+    assert.deepEqual([0, 0.299, 0.3, 0.699, 0.7, 1].map((x) => bandOfScore(x)), ['low', 'low', 'medium', 'medium', 'high', 'high']);
+  });
+
+  it('bands and cut-off lines follow calibrated bands when they are in force', () => {
+    const calibrated = { high: 0.55, low: 0.2 };
+    assert.deepEqual([0.19, 0.2, 0.54, 0.55].map((x) => bandOfScore(x, calibrated)), ['low', 'medium', 'medium', 'high']);
+    const layout = histogramLayout([1, 1, 1, 1, 1, 1, 1, 1, 1, 1], box, calibrated);
+    assert.deepEqual(layout.cutoffs.map((c) => [c.value, Math.round(c.x * 1000) / 1000]), [[0.2, 30], [0.55, 65]]);
+    assert.deepEqual(layout.bars.map((b) => b.band), ['low', 'low', 'medium', 'medium', 'medium', 'medium', 'high', 'high', 'high', 'high']);
   });
 
   it('lays out bars under the tallest one and the cut-off lines at 0.3 and 0.7 of the plot', () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CriticResult } from '../../src/shared/result';
-import { batchOutcomeMessage, escapeGlobPath, isExcluded, planBatches, searchExcludeGlob } from '../../src/extension/batch/batchPlan';
+import { batchOutcomeMessage, escapeGlobPath, isExcluded, planBatches, searchExcludeGlob, sortIntoFolder } from '../../src/extension/batch/batchPlan';
 import { ResultRowsIndex } from '../../src/extension/results/resultRows';
 import { findVideos } from '../../src/engine/jobs/findVideos';
 
@@ -127,5 +127,15 @@ describe('batch planning', () => {
   it('says how a batch went', () => {
     assert.equal(batchOutcomeMessage(10, 2, { total: 20, done: 15, failed: 1, skipped: 4 }, false), 'Cosmos Critic: 10 videos × 2 prompts finished: 15 done, 1 failed, 4 already done.');
     assert.match(batchOutcomeMessage(1, 1, { total: 1, done: 0, failed: 0, skipped: 0 }, true), /^Cosmos Critic: cancelled after 0 of 1 jobs \(1 video × 1 prompt\).*run the command again to go on\.$/);
+  });
+});
+
+describe('batch: the sort-into setting', () => {
+  it('is off when empty, under the workspace folder when relative, and links unless copy is asked for', () => {
+    assert.equal(sortIntoFolder('', 'copy', '/ws'), undefined);
+    assert.deepEqual(sortIntoFolder('sorted', undefined, '/ws'), { dir: join('/ws', 'sorted'), mode: 'link' });
+    assert.deepEqual(sortIntoFolder('/data/sorted/', 'copy', '/ws'), { dir: join('/data/sorted', '/'), mode: 'copy' });
+    assert.deepEqual(sortIntoFolder('/data/sorted', 'move', undefined), { dir: '/data/sorted', mode: 'link' });
+    assert.equal(sortIntoFolder('sorted', 'link', undefined), undefined, 'a relative folder needs a workspace folder');
   });
 });

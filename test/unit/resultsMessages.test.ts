@@ -46,6 +46,25 @@ describe('results browser messages', () => {
     assert.equal(parseToResultsMessage({ type: 'status', message: 3, busy: false }), undefined);
   });
 
+  it('carries the bands in force and the metric columns with the rows, and checks them', () => {
+    const withMetrics = { ...row, metrics: { sampson_error: 1.5, fvd: 300 } };
+    const data = { type: 'data', sources: [{ id: 0, label: 'here', dir: '/r', rows: [withMetrics] }], bands: { high: 0.62, low: 0.25, file: '/ws/bands.json' }, metrics: { file: '/ws/m.csv', columns: ['sampson_error', 'fvd'] } };
+    assert.deepEqual(parseToResultsMessage(data), data);
+    for (const bad of [
+      { ...data, bands: { high: 0.2, low: 0.5, file: null } },
+      { ...data, bands: { high: 1.5, low: 0.5, file: null } },
+      { ...data, bands: { high: 0.7, low: 0.3 } },
+      { ...data, metrics: { file: '/m.csv', columns: [''] } },
+      { ...data, sources: [{ id: 0, label: 'here', dir: '/r', rows: [{ ...row, metrics: { fvd: 'high' } }] }] },
+      { ...data, sources: [{ id: 0, label: 'here', dir: '/r', rows: [{ ...row, metrics: { fvd: Number.NaN } }] }] },
+    ]) assert.equal(parseToResultsMessage(bad), undefined, JSON.stringify(bad));
+  });
+
+  it('restores a sort by a metric column', () => {
+    assert.deepEqual(parseResultsState({ sort: { column: 'metric:fvd', descending: true } }).sort, { column: 'metric:fvd', descending: true });
+    assert.deepEqual(parseResultsState({ sort: { column: 'nope', descending: true } }).sort, { column: 'score', descending: true });
+  });
+
   it('validates what the webview sends', () => {
     assert.deepEqual(parseFromResultsMessage({ type: 'ready', junk: 1 }), { type: 'ready' });
     for (const type of ['refresh', 'addFolder', 'exportReport', 'critiqueWorkspace'] as const) assert.deepEqual(parseFromResultsMessage({ type }), { type });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ResultRowView, ResultsSourceView } from '../../src/shared/resultsMessages';
 import { defaultPair, groupKey, groupsOf, promptScopes } from '../../webview/results/groups';
-import { filterRows, scrollToRow, sortRows, toTableRows, visibleWindow, type TableRow } from '../../webview/results/tableModel';
+import { filterRows, formatMetric, scrollToRow, sortRows, toTableRows, visibleWindow, type TableRow } from '../../webview/results/tableModel';
 
 function row(video: string, score: number | null, extra: Partial<ResultRowView> = {}): ResultRowView {
   return {
@@ -161,5 +161,29 @@ describe('results groups', () => {
     assert.deepEqual(defaultPair(groups, groups[2]!.key, groups[3]!.key), [groups[2]!.key, groups[3]!.key]);
     assert.deepEqual(defaultPair(groups, groups[1]!.key, groups[1]!.key), [groups[1]!.key, groups[0]!.key]);
     assert.deepEqual(defaultPair([], 'x', 'y'), ['', '']);
+  });
+});
+
+describe('results table: metric columns', () => {
+  const rows = tableOf([
+    row('/v/a.mp4', 0.9, { metrics: { sampson_error: 2.5, fvd: 310 } }),
+    row('/v/b.mp4', 0.5, { metrics: { sampson_error: 0.25 } }),
+    row('/v/c.mp4', 0.1),
+    row('/v/d.mp4', 0.4, { metrics: { sampson_error: 1 } }),
+  ]);
+
+  it('sorts by a metric either way; videos without a value come last both ways', () => {
+    assert.deepEqual(names(sortRows(rows, 'metric:sampson_error', false)), ['b.mp4', 'd.mp4', 'a.mp4', 'c.mp4']);
+    assert.deepEqual(names(sortRows(rows, 'metric:sampson_error', true)), ['a.mp4', 'd.mp4', 'b.mp4', 'c.mp4']);
+    assert.deepEqual(names(sortRows(rows, 'metric:fvd', true)), ['a.mp4', 'b.mp4', 'c.mp4', 'd.mp4']);
+  });
+
+  it('shows a metric with four significant digits, and nothing when the video has no value', () => {
+    assert.equal(formatMetric(undefined), '');
+    assert.equal(formatMetric(2.5), '2.5');
+    assert.equal(formatMetric(310.123456), '310.1');
+    assert.equal(formatMetric(0), '0');
+    assert.equal(formatMetric(0.000012346), '1.235e-5');
+    assert.equal(formatMetric(12345678), '1.235e+7');
   });
 });

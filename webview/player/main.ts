@@ -217,7 +217,7 @@ function build(current: PlayerState): PlayerUi {
       result = next.result;
       video.setPlayback(next.playback);
       job.update(next.job, result !== null, next.resultFile !== null, result?.mode ?? null);
-      verdict.update(result, next.resultFile);
+      verdict.update(result, next.resultFile, next.bands);
       // Reward mode answers Yes/No without saying where: it has no violations to list.
       violations.update(result?.mode === 'critic' ? result.violations : null);
       markers.update(result?.video.duration_s || duration, result?.violations ?? []);

@@ -1,10 +1,11 @@
+import { bandsDescription, bandWith, DEFAULT_BANDS_VIEW, type BandsView } from '../../src/shared/bands.js';
 import type { CriticResult, CriticVerdict, CritiqueTrial, PlausibilityVerdict, RewardVerdict } from '../../src/shared/result.js';
 import { createBadge } from '../toolkit.js';
 
 export interface VerdictView {
   /** The verdict, then the components of each trial, then the raw reasoning (collapsed). */
   elements: HTMLElement[];
-  update(result: CriticResult | null, resultFile: string | null): void;
+  update(result: CriticResult | null, resultFile: string | null, bands?: BandsView): void;
 }
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
@@ -20,13 +21,16 @@ const BAND_MEANING: Record<RewardVerdict['band'], string> = {
   low: 'physically implausible',
 };
 
-function rewardVerdict(reward: RewardVerdict): HTMLElement[] {
+function rewardVerdict(reward: RewardVerdict, bands: BandsView): HTMLElement[] {
   const score = element('span', 'score', reward.score.toFixed(3));
   score.id = 'reward-score';
   score.setAttribute('aria-label', `Reward score ${reward.score.toFixed(3)}`);
-  const band = createBadge(`${reward.band} · ${BAND_MEANING[reward.band]}`, 'Band: high 0.7–1.0, medium 0.3–0.7, low 0–0.3');
+  // The band in force: calibrated cut-offs (cosmosCritic.bandsFile) re-band the score the result was written with.
+  const inForce = bandWith(reward.score, bands);
+  const band = createBadge(`${inForce} · ${BAND_MEANING[inForce]}`, `Band: ${bandsDescription(bands)}`);
   band.id = 'reward-band';
-  band.dataset.band = reward.band;
+  band.dataset.band = inForce;
+  band.dataset.bands = bands.file ? 'calibrated' : 'default';
   const line = element('p', 'score-line');
   line.append(score, band);
   const detail = element(
@@ -137,7 +141,7 @@ export function createVerdictView(): VerdictView {
 
   return {
     elements: [verdict, components, reasoning],
-    update(result, resultFile) {
+    update(result, resultFile, bands = DEFAULT_BANDS_VIEW) {
       verdict.hidden = result === null;
       const critic = result?.critic;
       components.hidden = !critic;
@@ -151,7 +155,7 @@ export function createVerdictView(): VerdictView {
       verdict.dataset.mode = result.mode;
       const heading = element('h2', undefined, result.mode === 'reward' ? 'Reward score' : 'Critic verdict');
       heading.id = 'verdict-heading';
-      const body = result.reward ? rewardVerdict(result.reward) : critic ? criticVerdict(critic, result.plausibility) : [element('p', undefined, 'The result has no verdict.')];
+      const body = result.reward ? rewardVerdict(result.reward, bands) : critic ? criticVerdict(critic, result.plausibility) : [element('p', undefined, 'The result has no verdict.')];
       const explanation = result.video_analysis?.physical_accuracy?.explanation;
       verdict.replaceChildren(
         heading,

@@ -1,7 +1,8 @@
 import { compareRuns, type PairedVideo, type RunComparison } from '../../src/engine/store/compareRuns.js';
+import { bandsDescription, DEFAULT_BANDS_VIEW, formatCutoff, type BandsView } from '../../src/shared/bands.js';
 import type { ResultRowView, ResultsSourceView } from '../../src/shared/resultsMessages.js';
 import { el, fillSelect, formatPercent, formatScore, formatStat, svg, svgTitle } from './dom.js';
-import type { Box } from './histogram.js';
+import { cutoffValues, type Box } from './histogram.js';
 import { defaultPair, type RowGroup } from './groups.js';
 import { scatterLayout } from './plotScale.js';
 import { baseName } from './tableModel.js';
@@ -20,10 +21,10 @@ export interface CompareEvents {
 
 export interface CompareView {
   element: HTMLElement;
-  update(groups: readonly RowGroup[], sources: readonly ResultsSourceView[], a: string, b: string): void;
+  update(groups: readonly RowGroup[], sources: readonly ResultsSourceView[], a: string, b: string, bands?: BandsView): void;
 }
 
-function scatterSvg(pairs: readonly PairedVideo[], open: (pair: PairedVideo) => void, labelA: string, labelB: string): SVGSVGElement {
+function scatterSvg(pairs: readonly PairedVideo[], open: (pair: PairedVideo) => void, labelA: string, labelB: string, bands: BandsView): SVGSVGElement {
   const { width, height } = SCATTER_BOX;
   const layout = scatterLayout(pairs, SCATTER_BOX);
   const { plot } = layout;
@@ -36,17 +37,19 @@ function scatterSvg(pairs: readonly PairedVideo[], open: (pair: PairedVideo) => 
     role: 'img',
     'aria-label': `Paired scores of ${pairs.length} videos: run A across, run B up`,
     'data-points': pairs.length,
+    'data-bands': bands.file ? 'calibrated' : 'default',
   });
   chart.append(
     svg('rect', { class: 'scatter-frame', x: plot.left, y: plot.top, width: plot.right - plot.left, height: plot.bottom - plot.top }),
     svg('line', { class: 'scatter-diagonal', ...layout.diagonal }),
   );
-  for (const t of [0.3, 0.7]) {
+  const cutTitle = (t: number) => svgTitle(`Cut-off ${formatCutoff(t)}: ${bandsDescription(bands)}`);
+  for (const t of cutoffValues(bands)) {
     const x = plot.left + t * (plot.right - plot.left);
     const y = plot.bottom - t * (plot.bottom - plot.top);
     chart.append(
-      svg('line', { class: 'scatter-cutoff', x1: x, x2: x, y1: plot.top, y2: plot.bottom }),
-      svg('line', { class: 'scatter-cutoff', x1: plot.left, x2: plot.right, y1: y, y2: y }),
+      svg('line', { class: 'scatter-cutoff', 'data-cutoff': t, x1: x, x2: x, y1: plot.top, y2: plot.bottom }, cutTitle(t)),
+      svg('line', { class: 'scatter-cutoff', 'data-cutoff': t, x1: plot.left, x2: plot.right, y1: y, y2: y }, cutTitle(t)),
     );
   }
   if (layout.points.length > MAX_POINT_ELEMENTS) {
@@ -111,7 +114,7 @@ export function createCompareView(events: CompareEvents): CompareView {
 
   return {
     element,
-    update(groups, sources, savedA, savedB) {
+    update(groups, sources, savedA, savedB, bands = DEFAULT_BANDS_VIEW) {
       const options = groups.map((g) => ({ value: g.key, label: `${g.label} (${g.rows.length})` }));
       const [a, b] = defaultPair(groups, savedA, savedB);
       fillSelect(selectA, options, a);
@@ -166,7 +169,7 @@ export function createCompareView(events: CompareEvents): CompareView {
         el(
           'div',
           { class: 'compare-grid' },
-          el('figure', {}, scatterSvg(comparison.disagreements, (pair) => open(groupA, rowsA, pair.video), groupA.label, groupB.label), el('figcaption', {}, 'Each point is a video: x = run A’s score, y = run B’s; the diagonal is agreement.')),
+          el('figure', {}, scatterSvg(comparison.disagreements, (pair) => open(groupA, rowsA, pair.video), groupA.label, groupB.label, bands), el('figcaption', { title: bandsDescription(bands) }, `Each point is a video: x = run A’s score, y = run B’s; the diagonal is agreement; dashed: the band cut-offs (${bands.file ? 'calibrated' : 'default'}).`)),
           statsList(comparison),
         ),
         el('h3', {}, 'Biggest disagreements'),

@@ -1,8 +1,7 @@
+import { bandWith, DEFAULT_BANDS, type Bands } from '../../src/shared/bands.js';
 import type { ResultRowView } from '../../src/shared/resultsMessages.js';
 
 export const HISTOGRAM_BINS = 10;
-/** Band cut-offs: low below 0.3, high from 0.7. */
-export const BAND_CUTOFFS = [0.3, 0.7] as const;
 
 /** Counts of scores in `bins` equal bins over [0, 1]; 1.0 goes in the last bin, values outside are clamped. */
 export function scoreBins(scores: Iterable<number>, bins = HISTOGRAM_BINS): number[] {
@@ -15,9 +14,13 @@ export function scoreBins(scores: Iterable<number>, bins = HISTOGRAM_BINS): numb
   return counts;
 }
 
-export function bandOfScore(score: number): 'low' | 'medium' | 'high' {
-  return score >= BAND_CUTOFFS[1] ? 'high' : score >= BAND_CUTOFFS[0] ? 'medium' : 'low';
+/** The band of a score under the bands in force (the default ones unless calibrated bands are set). */
+export function bandOfScore(score: number, bands: Bands = DEFAULT_BANDS): 'low' | 'medium' | 'high' {
+  return bandWith(score, bands);
 }
+
+/** The cut-off values a chart draws, low first. */
+export const cutoffValues = (bands: Bands): [number, number] => [bands.low, bands.high];
 
 export interface BandCounts {
   high: number;
@@ -75,7 +78,7 @@ export interface HistogramLayout {
   max: number;
 }
 
-export function histogramLayout(bins: readonly number[], box: Box): HistogramLayout {
+export function histogramLayout(bins: readonly number[], box: Box, bands: Bands = DEFAULT_BANDS): HistogramLayout {
   const { left, right, top, bottom } = box.margin;
   const plotWidth = Math.max(1, box.width - left - right);
   const plotHeight = Math.max(1, box.height - top - bottom);
@@ -85,7 +88,7 @@ export function histogramLayout(bins: readonly number[], box: Box): HistogramLay
   const bars = bins.map((count, i) => {
     const height = (count / max) * plotHeight;
     const from = i / bins.length;
-    return { x: left + i * barWidth, y: baseline - height, width: barWidth, height, count, from, to: (i + 1) / bins.length, band: bandOfScore(from) };
+    return { x: left + i * barWidth, y: baseline - height, width: barWidth, height, count, from, to: (i + 1) / bins.length, band: bandOfScore(from, bands) };
   });
-  return { bars, cutoffs: BAND_CUTOFFS.map((value) => ({ value, x: left + value * plotWidth })), baseline, max };
+  return { bars, cutoffs: cutoffValues(bands).map((value) => ({ value, x: left + value * plotWidth })), baseline, max };
 }

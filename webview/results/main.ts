@@ -1,12 +1,13 @@
+import { bandsDescription, DEFAULT_BANDS_VIEW, formatCutoff, type BandsView } from '../../src/shared/bands.js';
 import {
   parseResultsState,
   parseToResultsMessage,
   type FromResultsMessage,
+  type MetricsColumnsView,
   type ResultRowView,
   type ResultsSourceView,
   type ResultsState,
   type ResultsTab,
-  type SortColumn,
 } from '../../src/shared/resultsMessages.js';
 import { createButton } from '../toolkit.js';
 import { vscodeApi } from '../vscodeApi.js';
@@ -31,6 +32,9 @@ let sources: ResultsSourceView[] = [];
 let groups: RowGroup[] = [];
 let sorted: TableRow[] = [];
 let received = false;
+/** The bands in force (calibrated ones from cosmosCritic.bandsFile, else the defaults), as the host sends them. */
+let bands: BandsView = DEFAULT_BANDS_VIEW;
+let metrics: MetricsColumnsView | null = null;
 /** Compare and rank are worked out when their tab shows, and again only after the data changed. */
 const stale = { compare: true, rank: true };
 
@@ -75,18 +79,23 @@ for (const tab of Object.keys(TAB_LABELS) as ResultsTab[]) {
 
 const filterText = el('input', { id: 'filter-text', type: 'search', placeholder: 'Filter by video, category or error', 'aria-label': 'Filter by video name, violation category or error' });
 const filterBand = el('select', { id: 'filter-band', 'aria-label': 'Band' });
-fillSelect(
-  filterBand,
-  [
-    { value: '', label: 'All bands' },
-    { value: 'high', label: 'High (≥ 0.7)' },
-    { value: 'medium', label: 'Medium (0.3–0.7)' },
-    { value: 'low', label: 'Low (< 0.3)' },
-    { value: 'unparsed', label: 'Unparsed (no score)' },
-    { value: 'failed', label: 'Failed' },
-  ],
-  state.band,
-);
+function fillBandFilter(): void {
+  const [low, high] = [formatCutoff(bands.low), formatCutoff(bands.high)];
+  fillSelect(
+    filterBand,
+    [
+      { value: '', label: 'All bands' },
+      { value: 'high', label: `High (≥ ${high})` },
+      { value: 'medium', label: `Medium (${low}–${high})` },
+      { value: 'low', label: `Low (< ${low})` },
+      { value: 'unparsed', label: 'Unparsed (no score)' },
+      { value: 'failed', label: 'Failed' },
+    ],
+    state.band,
+  );
+  filterBand.title = `Bands: ${bandsDescription(bands)}`;
+}
+fillBandFilter();
 const filterGroup = el('select', { id: 'filter-group', 'aria-label': 'Prompt version and model' });
 const rowCount = el('span', { id: 'row-count', class: 'row-count', 'aria-live': 'polite' });
 filterText.value = state.filterText;
@@ -94,7 +103,7 @@ filterText.value = state.filterText;
 const summary = createSummaryView();
 const table = createTableView({
   onOpen: (row) => openRow(row.source, row),
-  onSort: (column: SortColumn) => {
+  onSort: (column) => {
     state.sort = { column, descending: state.sort.column === column && !state.sort.descending };
     save();
     resort();
@@ -125,7 +134,7 @@ function applyFilter(keepScroll: boolean): void {
   const shown = filterRows(sorted, { text: state.filterText, band: state.band, group: state.group });
   shownRows = shown;
   rowCount.textContent = shown.length === sorted.length ? `${sorted.length} results` : `${shown.length} of ${sorted.length} results`;
-  summary.update(shown);
+  summary.update(shown, bands);
   table.setRows(shown, state.sort, keepScroll ? state.scrollTop : 0);
   if (!keepScroll) {
     state.scrollTop = 0;
@@ -162,7 +171,7 @@ const compare = createCompareView({
     state.compareA = a;
     state.compareB = b;
     save();
-    compare.update(groups, sources, a, b);
+    compare.update(groups, sources, a, b, bands);
   },
 });
 panes.get('compare')!.append(compare.element);
@@ -171,7 +180,7 @@ const rank = createRankView({
   onScope: (scope) => {
     state.rankScope = scope;
     save();
-    rank.update(groups, sources, scope);
+    rank.update(groups, sources, scope, bands);
   },
 });
 panes.get('rank')!.append(rank.element);
@@ -187,10 +196,10 @@ panes.get('calibration')!.append(calibration.element);
 function updateVisibleTab(): void {
   if (!received) return;
   if (state.tab === 'compare' && stale.compare) {
-    compare.update(groups, sources, state.compareA, state.compareB);
+    compare.update(groups, sources, state.compareA, state.compareB, bands);
     stale.compare = false;
   } else if (state.tab === 'rank' && stale.rank) {
-    rank.update(groups, sources, state.rankScope);
+    rank.update(groups, sources, state.rankScope, bands);
     stale.rank = false;
   } else if (state.tab === 'table') {
     table.refresh();
@@ -210,9 +219,13 @@ function showTab(tab: ResultsTab): void {
 
 // --- Data from the host
 
-function showData(next: ResultsSourceView[]): void {
+function showData(next: ResultsSourceView[], nextBands: BandsView, nextMetrics: MetricsColumnsView | null): void {
   received = true;
   sources = next;
+  bands = nextBands;
+  metrics = nextMetrics;
+  fillBandFilter();
+  table.setMetricColumns(metrics?.columns ?? [], metrics?.file ?? null);
   groups = groupsOf(sources);
   const primary = sources.find((s) => s.id === 0);
   folderLine.textContent = primary ? primary.dir : '';
@@ -241,7 +254,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const message = parseToResultsMessage(event.data);
   if (!message) return;
   if (message.type === 'data') {
-    showData(message.sources);
+    showData(message.sources, message.bands ?? DEFAULT_BANDS_VIEW, message.metrics ?? null);
   } else if (message.type === 'calibration') {
     calibration.update(message.report, message.message);
   } else {

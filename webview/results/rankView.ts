@@ -1,4 +1,5 @@
 import { rankRuns } from '../../src/engine/store/compareRuns.js';
+import { bandsDescription, DEFAULT_BANDS_VIEW, formatCutoff, type BandsView } from '../../src/shared/bands.js';
 import type { ResultsSourceView } from '../../src/shared/resultsMessages.js';
 import { el, fillSelect, formatScore, svg, svgTitle } from './dom.js';
 import type { Box } from './histogram.js';
@@ -14,7 +15,7 @@ export interface RankEvents {
 
 export interface RankView {
   element: HTMLElement;
-  update(groups: readonly RowGroup[], sources: readonly ResultsSourceView[], scope: string): void;
+  update(groups: readonly RowGroup[], sources: readonly ResultsSourceView[], scope: string, bands?: BandsView): void;
 }
 
 /** Runs ranked by mean score, best first, with 95 % intervals as error bars: models of one prompt version, or every group. */
@@ -31,7 +32,7 @@ export function createRankView(events: RankEvents): RankView {
 
   return {
     element,
-    update(groups, sources, savedScope) {
+    update(groups, sources, savedScope, bands = DEFAULT_BANDS_VIEW) {
       const scopes = promptScopes(groups, sources);
       const multiModel = scopes.find((s) => s.runs.length > 1);
       const options = [...scopes.map((s) => ({ value: s.key, label: `Models on ${s.label}` })), { value: '', label: 'Every prompt version × model' }];
@@ -45,11 +46,13 @@ export function createRankView(events: RankEvents): RankView {
       }
       const { marks, height, plot } = rankLayout(runs, RANK_BOX, RANK_ROW_HEIGHT);
       const chart = svg('svg', { id: 'rank-chart', class: 'rank-chart', viewBox: `0 0 ${RANK_BOX.width} ${height}`, width: RANK_BOX.width, height, role: 'img', 'aria-label': 'Runs by mean score with 95 % confidence intervals' });
-      for (const t of [0, 0.3, 0.7, 1]) {
+      chart.dataset.bands = bands.file ? 'calibrated' : 'default';
+      for (const t of [0, bands.low, bands.high, 1]) {
         const x = plot.left + t * (plot.right - plot.left);
+        const axis = t === 0 || t === 1;
         chart.append(
-          svg('line', { class: t === 0 || t === 1 ? 'rank-axis' : 'rank-cutoff', x1: x, x2: x, y1: plot.top, y2: plot.bottom }),
-          svg('text', { class: 'axis-label', x, y: height - 10, 'text-anchor': 'middle' }, String(t)),
+          svg('line', { class: axis ? 'rank-axis' : 'rank-cutoff', ...(axis ? {} : { 'data-cutoff': t }), x1: x, x2: x, y1: plot.top, y2: plot.bottom }, ...(axis ? [] : [svgTitle(`Cut-off ${formatCutoff(t)}: ${bandsDescription(bands)}`)])),
+          svg('text', { class: 'axis-label', x, y: height - 10, 'text-anchor': 'middle' }, formatCutoff(t)),
         );
       }
       for (const [i, mark] of marks.entries()) {

@@ -1,4 +1,4 @@
-import type { ResultRowView, ResultsSourceView, SortColumn } from '../../src/shared/resultsMessages.js';
+import { isMetricSortColumn, type MetricSortColumn, type ResultRowView, type ResultsSourceView, type SortColumn } from '../../src/shared/resultsMessages.js';
 import { groupKey } from './groups.js';
 
 /** A row as the table holds it: the result row with what sorting and filtering need, worked out once. */
@@ -9,6 +9,13 @@ export interface TableRow extends ResultRowView {
   name: string;
   /** Lower-cased video name, categories and error: what the filter box searches. */
   search: string;
+}
+
+/** A metric's cell: four significant digits, no trailing zeros; empty when the video has no value. */
+export function formatMetric(value: number | undefined): string {
+  if (value === undefined || !Number.isFinite(value)) return '';
+  if (value !== 0 && (Math.abs(value) >= 1e6 || Math.abs(value) < 1e-3)) return value.toExponential(3).replace(/\.?0+e/, 'e');
+  return String(Number(value.toPrecision(4)));
 }
 
 export function baseName(path: string): string {
@@ -50,7 +57,8 @@ const BAND_ORDER: Record<string, number> = { low: 0, medium: 1, high: 2 };
 
 type Key = number | string | null;
 
-function sortKey(row: TableRow, column: SortColumn): Key {
+function sortKey(row: TableRow, column: SortColumn | MetricSortColumn): Key {
+  if (isMetricSortColumn(column)) return row.metrics?.[column.slice('metric:'.length)] ?? null;
   switch (column) {
     case 'video':
       return row.name;
@@ -81,7 +89,7 @@ function compareKeys(a: Key, b: Key): number {
 }
 
 /** A sorted copy; rows without a value (no score, no error, …) come last in either direction; ties by video name. */
-export function sortRows(rows: readonly TableRow[], column: SortColumn, descending: boolean): TableRow[] {
+export function sortRows(rows: readonly TableRow[], column: SortColumn | MetricSortColumn, descending: boolean): TableRow[] {
   const keyed = rows.map((row) => ({ row, key: sortKey(row, column) }));
   keyed.sort((p, q) => {
     if (p.key === null || q.key === null) {

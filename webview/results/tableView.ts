@@ -1,17 +1,20 @@
-import type { SortColumn } from '../../src/shared/resultsMessages.js';
+import { metricSortColumn, type MetricSortColumn, type SortColumn } from '../../src/shared/resultsMessages.js';
 import { el, formatDuration, formatScore } from './dom.js';
-import { scrollToRow, visibleWindow, type TableRow } from './tableModel.js';
+import { formatMetric, scrollToRow, visibleWindow, type TableRow } from './tableModel.js';
 
 export const ROW_HEIGHT = 24;
 
+type ColumnId = SortColumn | MetricSortColumn;
+
 interface Column {
-  id: SortColumn;
+  id: ColumnId;
   label: string;
   text(row: TableRow): string;
   title?(row: TableRow): string;
+  headerTitle?: string;
 }
 
-const COLUMNS: readonly Column[] = [
+const BASE_COLUMNS: readonly Column[] = [
   { id: 'video', label: 'Video', text: (r) => r.name, title: (r) => r.video },
   { id: 'score', label: 'Score', text: (r) => (r.status === 'ok' ? formatScore(r.score) : r.status) },
   { id: 'band', label: 'Band', text: (r) => r.band ?? '' },
@@ -26,14 +29,16 @@ const COLUMNS: readonly Column[] = [
 
 export interface TableEvents {
   onOpen(row: TableRow): void;
-  onSort(column: SortColumn): void;
+  onSort(column: ColumnId): void;
   onScroll(scrollTop: number): void;
 }
 
 export interface TableView {
   element: HTMLElement;
   /** Shows these rows (already filtered and sorted); `scrollTop` restores a saved position. */
-  setRows(rows: readonly TableRow[], sort: { column: SortColumn; descending: boolean }, scrollTop?: number): void;
+  setRows(rows: readonly TableRow[], sort: { column: ColumnId; descending: boolean }, scrollTop?: number): void;
+  /** One more sortable column per metric of the metrics file (none: the base columns only). */
+  setMetricColumns(names: readonly string[], file: string | null): void;
   /** Re-measures after the table was hidden or resized. */
   refresh(): void;
 }
@@ -48,24 +53,40 @@ export function createTableView(events: TableEvents): TableView {
   let frame = 0;
   const pool: HTMLElement[] = [];
 
-  const sortButtons = new Map<SortColumn, HTMLButtonElement>();
+  let columns: readonly Column[] = BASE_COLUMNS;
+  let sort: { column: ColumnId; descending: boolean } = { column: 'score', descending: false };
+  const sortButtons = new Map<ColumnId, HTMLButtonElement>();
   const header = el('div', { id: 'results-header', class: 'results-header result-grid', role: 'row', 'aria-rowindex': 1 });
-  for (const column of COLUMNS) {
-    const button = el('button', { type: 'button', class: 'sort-header', 'data-column': column.id }, column.label);
-    button.addEventListener('click', () => events.onSort(column.id));
-    sortButtons.set(column.id, button);
-    header.append(el('div', { role: 'columnheader', class: 'header-cell', 'data-column': column.id }, button));
+  function buildHeader(): void {
+    sortButtons.clear();
+    header.replaceChildren(
+      ...columns.map((column) => {
+        const button = el('button', { type: 'button', class: 'sort-header', 'data-column': column.id, ...(column.headerTitle ? { title: column.headerTitle } : {}) }, column.label);
+        button.addEventListener('click', () => events.onSort(column.id));
+        sortButtons.set(column.id, button);
+        return el('div', { role: 'columnheader', class: 'header-cell', 'data-column': column.id, ...(column.id.startsWith('metric:') ? { 'data-metric': column.label } : {}) }, button);
+      }),
+    );
   }
+  function markSort(): void {
+    for (const [id, button] of sortButtons) {
+      const active = id === sort.column;
+      button.classList.toggle('sorted', active);
+      button.dataset.direction = active ? (sort.descending ? 'descending' : 'ascending') : '';
+      button.parentElement?.setAttribute('aria-sort', active ? (sort.descending ? 'descending' : 'ascending') : 'none');
+    }
+  }
+  buildHeader();
   const rowsLayer = el('div', { id: 'results-rows', class: 'results-rows', role: 'rowgroup' });
   const spacer = el('div', { id: 'results-spacer', class: 'results-spacer' }, rowsLayer);
   const viewport = el('div', { id: 'results-viewport', class: 'results-viewport', tabindex: 0, 'aria-label': 'Results; arrow keys move, Enter opens the video' }, spacer);
   const empty = el('p', { id: 'results-empty', class: 'results-empty', hidden: true }, 'No results match.');
-  const element = el('div', { id: 'results-table', class: 'results-table', role: 'grid', 'aria-colcount': COLUMNS.length }, header, viewport, empty);
+  const element = el('div', { id: 'results-table', class: 'results-table', role: 'grid', 'aria-colcount': columns.length }, header, viewport, empty);
   viewport.style.setProperty('--row-height', `${ROW_HEIGHT}px`);
 
   function rowElement(): HTMLElement {
     const row = el('div', { class: 'result-row result-grid', role: 'row' });
-    for (const column of COLUMNS) row.append(el('span', { class: 'cell', role: 'gridcell', 'data-column': column.id }));
+    for (const column of columns) row.append(el('span', { class: 'cell', role: 'gridcell', 'data-column': column.id }));
     return row;
   }
 
@@ -77,7 +98,7 @@ export function createTableView(events: TableEvents): TableView {
     element.setAttribute('aria-rowindex', String(index + 2));
     element.setAttribute('aria-selected', String(index === selected));
     element.classList.toggle('selected', index === selected);
-    COLUMNS.forEach((column, i) => {
+    columns.forEach((column, i) => {
       const cell = element.children[i] as HTMLElement;
       cell.textContent = column.text(row);
       cell.title = column.title?.(row) ?? '';
@@ -135,21 +156,34 @@ export function createTableView(events: TableEvents): TableView {
 
   return {
     element,
-    setRows(next, sort, scrollTop) {
+    setRows(next, nextSort, scrollTop) {
       const selectedRow = rows[selected];
       rows = next;
       selected = selectedRow ? rows.indexOf(selectedRow) : -1;
       element.setAttribute('aria-rowcount', String(rows.length + 1));
       empty.hidden = rows.length > 0;
-      for (const [id, button] of sortButtons) {
-        const active = id === sort.column;
-        button.classList.toggle('sorted', active);
-        button.dataset.direction = active ? (sort.descending ? 'descending' : 'ascending') : '';
-        button.parentElement?.setAttribute('aria-sort', active ? (sort.descending ? 'descending' : 'ascending') : 'none');
-      }
+      sort = nextSort;
+      markSort();
       // The spacer must be tall enough before scrollTop is set, or the browser clamps it.
       spacer.style.height = `${rows.length * ROW_HEIGHT}px`;
       if (scrollTop !== undefined) viewport.scrollTop = scrollTop;
+      render();
+    },
+    setMetricColumns(names, file) {
+      const same = columns.length === BASE_COLUMNS.length + names.length && names.every((name, i) => columns[BASE_COLUMNS.length + i]!.label === name);
+      if (same) return;
+      const from = file ? `\nfrom ${file}` : '';
+      columns = [
+        ...BASE_COLUMNS,
+        ...names.map((name): Column => ({ id: metricSortColumn(name), label: name, headerTitle: `${name}: sort by this metric${from}`, text: (r) => formatMetric(r.metrics?.[name]), title: (r) => (r.metrics?.[name] === undefined ? `${name}: no value for this video${from}` : `${name} = ${r.metrics[name]}${from}`) })),
+      ];
+      element.setAttribute('aria-colcount', String(columns.length));
+      if (names.length) element.style.setProperty('--metric-columns', `repeat(${names.length}, minmax(8em, 1fr))`);
+      else element.style.removeProperty('--metric-columns');
+      buildHeader();
+      markSort();
+      // Pooled rows have the old number of cells.
+      pool.length = 0;
       render();
     },
     refresh: render,

@@ -1,7 +1,6 @@
 // Band cut-offs (high / medium / low) chosen from an evaluation, saved to a small JSON file and applied by score, batch,
-// report and the extension instead of the prompt's 0.7 / 0.3.
+// report and the extension instead of the default bands (src/shared/bands.ts).
 import { readFile } from 'node:fs/promises';
-import type { Band } from '../../shared/result';
 import type { Bands } from './bandCutoffs';
 import { writeFileAtomic } from '../store/atomicWrite';
 import { InputFileError } from './tableFile';
@@ -16,13 +15,7 @@ export interface BandsFile extends Bands {
   source?: Record<string, unknown>;
 }
 
-export const DEFAULT_BANDS: Bands = { high: 0.7, low: 0.3 };
-
-export function bandWith(score: number, bands: Bands): Band {
-  if (score >= bands.high) return 'high';
-  if (score >= bands.low) return 'medium';
-  return 'low';
-}
+export { bandWith, DEFAULT_BANDS } from '../../shared/bands';
 
 export function checkBands(value: unknown, where: string): Bands {
   const v = (value ?? {}) as Record<string, unknown>;

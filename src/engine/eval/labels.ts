@@ -1,5 +1,7 @@
 // Human labels of videos: our own CSV/JSONL format, and importers for VideoPhy-2's CSV and for timestamped-error
-// annotations (Spotlight-style: a list of errors with start and end times per video).
+// annotations: the Spotlight benchmark's metadata.jsonl (Hugging Face UBC-ViL/Spotlight-VideoGen-Errors: one row per
+// prompt `pid` × generator `video_from`, the video at spotlight/<video_from>/<pid>.mp4), and any other list of
+// errors with start and end times per video.
 import { extname } from 'node:path';
 import { firstField, InputFileError, readTableFile, type TableRow } from './tableFile';
 
@@ -32,7 +34,9 @@ export interface LabelOptions {
 }
 
 const VIDEO_FIELDS = ['video', 'video_path', 'videopath', 'path', 'file', 'filename', 'video_name', 'video_id', 'video_url', 'id'] as const;
-const ERROR_LIST_FIELDS = ['errors', 'annotations', 'error_annotations', 'violations'] as const;
+const ERROR_LIST_FIELDS = ['errors', 'annotations', 'error_annotations', 'violations', 'local_errors', 'error_list'] as const;
+/** Spotlight's metadata.jsonl: the prompt id and the generator name the video. */
+const SPOTLIGHT_KEY_FIELDS = ['pid', 'video_from'] as const;
 
 /** Seconds from a number, "12.5", "1:02.5" or "0:01:02.5". */
 export function parseSeconds(value: unknown): number | null {
@@ -69,7 +73,18 @@ function parseLabelValue(value: unknown, at: string, goodAt: number): { good: bo
   throw new InputFileError(`${at}: label "${String(value)}" is neither good/bad nor a 1–5 plausibility score; fix that row`);
 }
 
-function parseViolationList(value: unknown, at: string): LabelViolation[] {
+/**
+ * Spotlight's error types in the critic's violation categories where one plainly fits; the others (physics in
+ * general, prompt adherence, logic) keep their own name, so that category agreement is never claimed by a guess.
+ */
+export function spotlightCategory(type: string): string {
+  const t = type.trim().toLowerCase();
+  if (/appear|vanish/.test(t)) return 'object_permanence';
+  if (/pose|anatom|body/.test(t)) return 'human_motion';
+  return t.replace(/[\s/-]+/g, '_');
+}
+
+function parseViolationList(value: unknown, at: string, untimed: 'error' | 'skip' = 'error'): LabelViolation[] {
   let list = value;
   if (typeof list === 'string') {
     try {
@@ -85,11 +100,15 @@ function parseViolationList(value: unknown, at: string): LabelViolation[] {
     const timestamp = Array.isArray(v.timestamp) ? v.timestamp : Array.isArray(v.time) ? v.time : Array.isArray(v.segment) ? v.segment : undefined;
     const start = parseSeconds(firstField(v, ['start_s', 'start', 'start_time', 'start_sec', 'begin', 'from']) ?? timestamp?.[0]);
     const end = parseSeconds(firstField(v, ['end_s', 'end', 'end_time', 'end_sec', 'to']) ?? timestamp?.[1]) ?? start;
-    if (start === null || end === null) throw new InputFileError(`${at}: violation ${i + 1} has no readable start time (seconds, or m:ss)`);
+    if (start === null || end === null) {
+      // A global error (the whole video, no time) says the video is bad but gives nothing to match in time.
+      if (untimed === 'skip' && firstField(v, ['start_s', 'start', 'start_time', 'start_sec', 'begin', 'from']) === undefined && !timestamp) return null;
+      throw new InputFileError(`${at}: violation ${i + 1} has no readable start time (seconds, or m:ss)`);
+    }
     if (end < start) throw new InputFileError(`${at}: violation ${i + 1} ends (${end} s) before it starts (${start} s)`);
     const category = firstField(v, ['category', 'type', 'error_type', 'error_category', 'label']);
     return { start_s: start, end_s: end, category: category === undefined ? 'other' : String(category).trim().toLowerCase() };
-  });
+  }).filter((v): v is LabelViolation => v !== null);
 }
 
 function cosmosLabel(row: TableRow, file: string, goodAt: number): VideoLabel {
@@ -116,9 +135,26 @@ function videophyLabel(row: TableRow, file: string, goodAt: number): VideoLabel 
   throw new InputFileError(`${at}: no "pc" (1–5) or "majority_pc" (0/1) column value`);
 }
 
-/** Timestamped errors per video: no error = good; each error becomes a labelled violation. */
+/** The video a Spotlight metadata row names: its `file_name`, else spotlight/<video_from>/<pid>.mp4 (one pid per generator). */
+function spotlightVideo(fields: Record<string, unknown>): string | undefined {
+  const fileName = firstField(fields, ['file_name']);
+  if (fileName !== undefined) return String(fileName);
+  const pid = firstField(fields, ['pid']);
+  const from = firstField(fields, ['video_from']);
+  return pid !== undefined && from !== undefined ? `spotlight/${String(from).trim()}/${String(pid).trim()}.mp4` : undefined;
+}
+
+/** Timestamped errors per video: no error = good; each timed error becomes a labelled violation. */
 function spotlightLabel(row: TableRow, file: string): VideoLabel {
   const at = where(file, row);
+  if (SPOTLIGHT_KEY_FIELDS.every((k) => row.fields[k] !== undefined)) {
+    const video = spotlightVideo(row.fields)!;
+    const list = firstField(row.fields, ERROR_LIST_FIELDS);
+    const raw = list === undefined ? [] : typeof list === 'string' ? safeJson(list) : list;
+    const errors = Array.isArray(raw) ? raw : [];
+    const violations = list === undefined ? [] : parseViolationList(list, at, 'skip').map((v) => ({ ...v, category: spotlightCategory(v.category) }));
+    return { video, line: row.line, good: errors.length === 0, score5: null, violations };
+  }
   const video = firstField(row.fields, VIDEO_FIELDS);
   if (video === undefined) throw new InputFileError(`${at}: no video name or id`);
   const list = firstField(row.fields, ERROR_LIST_FIELDS);
@@ -126,9 +162,18 @@ function spotlightLabel(row: TableRow, file: string): VideoLabel {
   return { video: videoName(String(video)), line: row.line, good: violations.length === 0, score5: null, violations };
 }
 
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 function detectFormat(rows: TableRow[], file: string): Exclude<LabelFormat, 'auto'> {
   const first = rows[0]?.fields ?? {};
   const has = (names: readonly string[]) => names.some((n) => first[n] !== undefined);
+  if (SPOTLIGHT_KEY_FIELDS.every((k) => first[k] !== undefined)) return 'spotlight';
   if (has(['label', 'verdict', 'rating'])) return 'cosmos';
   if (has(['pc', 'majority_pc']) && has(['video_url', 'videopath', 'video_path', 'video', 'filename'])) return 'videophy2';
   if (has(ERROR_LIST_FIELDS) && has(VIDEO_FIELDS)) return 'spotlight';

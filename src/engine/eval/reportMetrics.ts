@@ -15,11 +15,16 @@ export interface ReportMetrics {
   without_result: Array<{ video: string; line: number }>;
 }
 
-export function joinReportMetrics(report: RunReport, table: MetricsTable, videosRoot: string): ReportMetrics {
-  const videos = [...new Set(report.rows.map((r) => r.video))];
-  const match = matchVideos(table.rows, (row) => row.video, videos, (v) => v, videosRoot);
+/** The metrics of each video (absolute path) that a row of the table names, and the rows that name none or several. */
+export function metricsByVideo(table: MetricsTable, videos: readonly string[], videosRoot: string): { values: Record<string, Record<string, number>>; without_result: Array<{ video: string; line: number }> } {
+  const match = matchVideos(table.rows, (row) => row.video, [...new Set(videos)], (v) => v, videosRoot);
   const values: Record<string, Record<string, number>> = {};
   for (const { label: row, result: video } of match.pairs) values[video] = row.values;
+  return { values, without_result: [...match.unmatched, ...match.ambiguous.map((a) => a.entry)].map((r) => ({ video: r.video, line: r.line })) };
+}
+
+export function joinReportMetrics(report: RunReport, table: MetricsTable, videosRoot: string): ReportMetrics {
+  const { values, without_result } = metricsByVideo(table, report.rows.map((r) => r.video), videosRoot);
   const correlations: ReportMetrics['correlations'] = [];
   for (const g of report.groups) {
     const rows = report.rows.filter((r) => r.status === 'ok' && r.score !== null && r.prompt_id === g.prompt_id && r.prompt_version === g.prompt_version && r.model === g.model);
@@ -30,7 +35,7 @@ export function joinReportMetrics(report: RunReport, table: MetricsTable, videos
       correlations.push({ prompt_id: g.prompt_id, prompt_version: g.prompt_version, model: g.model, name, n: pairs.length, pearson: pearson(a, b), spearman: spearman(a, b) });
     }
   }
-  return { file: table.file, columns: table.columns, values, correlations, without_result: [...match.unmatched, ...match.ambiguous.map((a) => a.entry)].map((r) => ({ video: r.video, line: r.line })) };
+  return { file: table.file, columns: table.columns, values, correlations, without_result };
 }
 
 /** The report's CSV with one more column per metric. */

@@ -1,5 +1,5 @@
 import { basename, dirname, join, relative, sep } from 'node:path';
-import { resultStatus, type CriticResult } from '../../shared/result';
+import { bandOf, resultStatus, type CriticResult } from '../../shared/result';
 import type { SummaryRow } from '../../shared/summaryRow';
 
 export type { SummaryRow };
@@ -41,7 +41,7 @@ export function summaryRow(result: CriticResult, resultFile: string, outDir: str
     mode: result.mode,
     status,
     score,
-    band: result.reward?.band ?? (score === null ? null : score >= 0.7 ? 'high' : score >= 0.3 ? 'medium' : 'low'),
+    band: result.reward?.band ?? (score === null ? null : bandOf(score)),
     anomaly: result.reward?.anomaly ?? (score === null ? null : score >= 0.5 ? 'No' : 'Yes'),
     violations: result.violations.length,
     categories,

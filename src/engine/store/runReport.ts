@@ -2,6 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MAX_RESULT_FILE_BYTES } from '../../shared/limits';
+import { isObject } from '../../shared/guards';
 import type { CriticResult } from '../../shared/result';
 import { bandWith, DEFAULT_BANDS, type Bands } from '../eval/bands';
 import { modelLabelOf, summaryRow, toCsv, type SummaryRow } from '../jobs/batchFiles';
@@ -63,7 +64,6 @@ export interface ResultFileProblem {
   problem: string;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isFiniteOrNull = (v: unknown) => v === null || v === undefined || (typeof v === 'number' && Number.isFinite(v));
 
 /** What a result file lacks to be counted, or null when it is a complete result. */
@@ -187,12 +187,13 @@ function histogramSvg(g: ReportGroup, bands: Bands): string {
   const bars = g.histogram
     .map((n, i) => {
       const bh = (n / max) * (h - 20);
-      const colour = i >= 7 ? '#2e7d32' : i >= 3 ? '#f9a825' : '#c62828';
+      const band = bandWith(i / 10, bands);
+      const colour = band === 'high' ? '#2e7d32' : band === 'medium' ? '#f9a825' : '#c62828';
       return `<rect x="${i * bw + 1}" y="${h - 14 - bh}" width="${bw - 2}" height="${bh}" fill="${colour}"><title>${(i / 10).toFixed(1)}–${((i + 1) / 10).toFixed(1)}: ${n}</title></rect>`;
     })
     .join('');
   const cut = (x: number) => `<line x1="${x * w}" x2="${x * w}" y1="0" y2="${h - 14}" stroke="#555" stroke-dasharray="3,3"/>`;
-  return `<svg width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="score histogram">${bars}${cut(bands.low)}${cut(bands.high)}<text x="0" y="${h - 2}" font-size="10">0</text><text x="${w - 8}" y="${h - 2}" font-size="10">1</text></svg>`;
+  return `<svg width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="score histogram"><title>Bands: high ≥ ${bands.high}, low &lt; ${bands.low}</title>${bars}${cut(bands.low)}${cut(bands.high)}<text x="0" y="${h - 2}" font-size="10">0</text><text x="${w - 8}" y="${h - 2}" font-size="10">1</text></svg>`;
 }
 
 /**
@@ -226,7 +227,7 @@ ${histogramSvg(g, report.bands ?? DEFAULT_BANDS)}
 <html lang="en"><head><meta charset="utf-8"><title>Cosmos Critic report</title>
 <style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left}tr.failed td{color:#b71c1c}tr.unparsed td{color:#6a1b9a}section{margin-bottom:1.5em}</style></head>
 <body><h1>Cosmos Critic report</h1>
-<p>${report.totals.results} results, ${report.totals.unparsed ?? 0} unparsed, ${report.totals.failed} failed${report.problems.length ? `, ${report.problems.length} unreadable` : ''} · generated ${esc(report.generated_at)} from ${esc(report.results_dir)}</p>
+<p>${report.totals.results} results, ${report.totals.unparsed ?? 0} unparsed, ${report.totals.failed} failed${report.problems.length ? `, ${report.problems.length} unreadable` : ''} · bands: high ≥ ${(report.bands ?? DEFAULT_BANDS).high}, low &lt; ${(report.bands ?? DEFAULT_BANDS).low} · generated ${esc(report.generated_at)} from ${esc(report.results_dir)}</p>
 ${report.problems.length ? `<h2>Unreadable result files</h2><ul>${report.problems.map((p) => `<li>${esc(p.file)}: ${esc(p.problem)}</li>`).join('')}</ul>` : ''}
 ${groups}
 <h2>Videos (lowest score first)</h2>

@@ -10,6 +10,7 @@ import { addCounts, batchOutcomeMessage, escapeGlobPath, type BatchCounts, type 
 import { batchSettings } from './batchSettings';
 import { findBatchVideos } from './findBatchVideos';
 import { pickBatchPrompts } from './promptPicker';
+import { calibratedBands } from '../results/calibration';
 
 /** Results folders a batch is writing to: a second batch into one of them waits for the user to cancel the first. */
 const running = new Set<string>();
@@ -66,6 +67,8 @@ async function runPlans(host: Services, plans: BatchPlan[], prompts: string[], w
               concurrency: settings.concurrency,
               batchSize: settings.batchSize,
               resume: true,
+              bands: await calibratedBands(host.config),
+              sortInto: settings.sortInto,
             },
             {
               token: source.token,

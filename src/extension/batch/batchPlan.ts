@@ -1,6 +1,13 @@
 import * as path from 'node:path';
 import { minimatch } from 'minimatch';
 
+/** `cosmosCritic.batch.sortInto` (with `sortMode`): absolute, or under the workspace folder; undefined when empty, or relative with no folder. */
+export function sortIntoFolder(value: string, mode: unknown, workspaceFolder: string | undefined): { dir: string; mode: 'link' | 'copy' } | undefined {
+  if (!value) return undefined;
+  const absolute = path.isAbsolute(value) ? value : workspaceFolder ? path.join(workspaceFolder, value) : undefined;
+  return absolute ? { dir: path.normalize(absolute), mode: mode === 'copy' ? 'copy' : 'link' } : undefined;
+}
+
 /** The critic server reads an input with glob characters as a glob: such a path is sent with each one in a class. */
 export function escapeGlobPath(file: string): string {
   return file.replace(/[*?[\]{}]/g, (c) => `[${c}]`);

@@ -2,7 +2,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { bandWith, readBandsFile, writeBandsFile, type Bands } from '../../engine/eval/bands';
 import { evaluateLabels, type EvalReport } from '../../engine/eval/evaluateLabels';
-import { readMetricsFile } from '../../engine/eval/extraMetrics';
+import { readMetricsFile, type MetricsTable } from '../../engine/eval/extraMetrics';
+import { metricsByVideo } from '../../engine/eval/reportMetrics';
+import { videosRootOf } from '../../engine/eval/resultsSource';
+import { DEFAULT_BANDS_VIEW, type BandsView } from '../../shared/bands';
 import { readLabels } from '../../engine/eval/labels';
 import { readResults } from '../../engine/eval/resultsSource';
 import type { ResultRowView } from '../../shared/resultsMessages';
@@ -31,6 +34,22 @@ export async function calibratedBands(config: Config): Promise<Bands | undefined
     return undefined;
   }
 }
+
+/** The bands the views draw and count with, and the file they come from (null: the defaults). */
+export async function bandsInForce(config: Config): Promise<BandsView> {
+  const bands = await calibratedBands(config);
+  return bands ? { high: bands.high, low: bands.low, file: bandsFileSetting(config) ?? null } : DEFAULT_BANDS_VIEW;
+}
+
+/** The rows with the metrics file's values of their video (rows of a video the file does not name have none). */
+export async function withMetrics(rows: ResultRowView[], table: MetricsTable | undefined, dir: string): Promise<ResultRowView[]> {
+  if (!table || rows.length === 0) return rows;
+  const videos = rows.map((r) => r.video);
+  const { values } = metricsByVideo(table, videos, await videosRootOf(dir, videos));
+  return rows.map((row) => (values[row.video] ? { ...row, metrics: values[row.video] } : row));
+}
+
+export { readMetricsFile };
 
 export function withBands(rows: ResultRowView[], bands: Bands | undefined): ResultRowView[] {
   return bands ? rows.map((row) => (row.score === null ? row : { ...row, band: bandWith(row.score, bands) })) : rows;

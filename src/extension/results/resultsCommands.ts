@@ -2,8 +2,13 @@ import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { readMetricsFile } from '../../engine/eval/extraMetrics';
+import { joinReportMetrics, reportCsvWithMetrics, reportHtmlWithMetrics } from '../../engine/eval/reportMetrics';
+import { videosRootOf } from '../../engine/eval/resultsSource';
 import { buildReport, reportCsv, reportHtml } from '../../engine/store/runReport';
+import { calibratedBands } from './calibration';
 import { outputLog } from '../outputLog';
+import type { Config } from '../config';
 import type { Services } from '../services';
 import { errorMessage } from '../requestErrors';
 import { resultsDirLabel } from './resultsDir';
@@ -39,7 +44,14 @@ export async function chooseResultsDir(services: Pick<Services, 'config'>, actio
 
 const FORMATS: Record<string, 'html' | 'csv' | 'json'> = { '.html': 'html', '.htm': 'html', '.csv': 'csv', '.json': 'json' };
 
-async function exportReport(dir: string): Promise<void> {
+/** What the results browser passes along: the metrics file it joined into its table. */
+function exportOptions(value: unknown): { metricsFile?: string } {
+  const file = typeof value === 'object' && value !== null ? (value as { metricsFile?: unknown }).metricsFile : undefined;
+  return typeof file === 'string' && path.isAbsolute(file) ? { metricsFile: file } : {};
+}
+
+/** The report as `cosmos-critic report --bands … --metrics …` writes it: the bands in force, the browser's metrics. */
+async function exportReport(config: Config, dir: string, metricsFile?: string): Promise<void> {
   const target = await vscode.window.showSaveDialog({
     title: `Export the report of ${resultsDirLabel(dir)}`,
     saveLabel: 'Export Report',
@@ -57,9 +69,16 @@ async function exportReport(dir: string): Promise<void> {
     return;
   }
   const written = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Building the report of ${resultsDirLabel(dir)}…` }, async () => {
-    const report = await buildReport(dir);
+    const report = await buildReport(dir, await calibratedBands(config));
     if (report.rows.length === 0) return undefined;
-    const text = format === 'json' ? JSON.stringify(report, null, 2) + '\n' : format === 'csv' ? reportCsv(report) : reportHtml(report, target.fsPath);
+    const table = metricsFile ? await readMetricsFile(metricsFile) : undefined;
+    const metrics = table ? joinReportMetrics(report, table, await videosRootOf(dir, report.rows.map((r) => r.video))) : undefined;
+    const text =
+      format === 'json'
+        ? JSON.stringify({ ...report, ...(metrics ? { metrics } : {}) }, null, 2) + '\n'
+        : format === 'csv'
+          ? metrics ? reportCsvWithMetrics(report, metrics) : reportCsv(report)
+          : metrics ? reportHtmlWithMetrics(reportHtml(report, target.fsPath), report, metrics) : reportHtml(report, target.fsPath);
     await writeFile(target.fsPath, text);
     return report;
   });
@@ -91,10 +110,10 @@ export async function openResults(services: Services, clicked: unknown): Promise
 }
 
 /** `cosmosCritic.exportReport`: a results folder's report as HTML, CSV or JSON. */
-export async function exportReportCommand(services: Services, clicked: unknown): Promise<void> {
+export async function exportReportCommand(services: Services, clicked: unknown, options?: unknown): Promise<void> {
   try {
     const dir = resultsDirFromUri(clicked) ?? (await chooseResultsDir(services, 'Export Report'));
-    if (dir) await exportReport(dir);
+    if (dir) await exportReport(services.config, dir, exportOptions(options).metricsFile);
   } catch (error) {
     report(error);
   }

@@ -8,7 +8,9 @@ import type { Services } from '../services';
 import { errorMessage } from '../requestErrors';
 import { renderWebviewPage } from '../webviewHtml';
 import { trimmedForView, type EvalReport } from '../../engine/eval/evaluateLabels';
-import { calibratedBands, evaluateFolder, pickTableFile, saveSuggestedBands, withBands } from './calibration';
+import type { MetricsTable } from '../../engine/eval/extraMetrics';
+import { DEFAULT_BANDS_VIEW, type BandsView } from '../../shared/bands';
+import { bandsInForce, calibratedBands, evaluateFolder, pickTableFile, readMetricsFile, saveSuggestedBands, withBands, withMetrics } from './calibration';
 import { openInPlayer } from './openInPlayer';
 import { ResultRowsIndex } from './resultRows';
 import { resultsDirLabel } from './resultsDir';
@@ -86,6 +88,9 @@ export class ResultsPanel {
   /** The labels file the Calibration tab evaluates against, once the user picked one. */
   private labelsFile: string | undefined;
   private metricsFile: string | undefined;
+  /** The metrics file read, joined into the rows (table columns) until another is chosen. */
+  private metricsTable: MetricsTable | undefined;
+  private bands: BandsView = DEFAULT_BANDS_VIEW;
   private calibration: EvalReport | undefined;
 
   private constructor(
@@ -153,8 +158,10 @@ export class ResultsPanel {
     sources = sources.filter((s) => this.sources.get(s.id) === s);
     const started = Date.now();
     try {
-      const bands = await calibratedBands(this.host.config);
-      for (const source of sources) source.rows = withBands(await source.index.refresh(), bands);
+      this.bands = await bandsInForce(this.host.config);
+      const bands = this.bands.file ? this.bands : undefined;
+      await this.readMetrics();
+      for (const source of sources) source.rows = await withMetrics(withBands(await source.index.refresh(), bands), this.metricsTable, source.dir);
       if (this.labelsFile && sources.some((s) => s.id === 0)) await this.evaluate();
     } catch (error) {
       this.post({ type: 'status', message: `Could not read the results: ${errorMessage(error)}`, busy: false });
@@ -174,6 +181,18 @@ export class ResultsPanel {
     this.postData();
   }
 
+  /** The metrics file again (it may have been edited); when it cannot be read now, the columns read before stay. */
+  private async readMetrics(): Promise<void> {
+    if (!this.metricsFile) return;
+    try {
+      this.metricsTable = await readMetricsFile(this.metricsFile);
+    } catch (error) {
+      const line = `results: metrics ${errorMessage(error)}`;
+      if (!this.loggedProblems.has(line)) outputLog().warn(line);
+      this.loggedProblems.add(line);
+    }
+  }
+
   private async evaluate(): Promise<void> {
     if (!this.labelsFile) return;
     try {
@@ -188,7 +207,8 @@ export class ResultsPanel {
 
   private postData(): void {
     const sources: ResultsSourceView[] = [...this.sources.values()].map(({ id, label, dir, rows }) => ({ id, label, dir, rows }));
-    this.post({ type: 'data', sources });
+    const metrics = this.metricsTable ? { file: this.metricsTable.file, columns: this.metricsTable.columns } : undefined;
+    this.post({ type: 'data', sources, bands: this.bands, ...(metrics ? { metrics } : {}) });
   }
 
   private post(message: ToResultsMessage): void {
@@ -247,7 +267,7 @@ export class ResultsPanel {
         this.removeSource(message.source);
         return;
       case 'exportReport':
-        await vscode.commands.executeCommand(COMMANDS.exportReport, vscode.Uri.file(this.dir));
+        await vscode.commands.executeCommand(COMMANDS.exportReport, vscode.Uri.file(this.dir), { metricsFile: this.metricsFile });
         return;
       case 'critiqueWorkspace':
         await vscode.commands.executeCommand(COMMANDS.critiqueWorkspace);
@@ -257,9 +277,14 @@ export class ResultsPanel {
         const file = await pickTableFile(this.dir, message.type === 'chooseLabels' ? 'labels' : 'metrics');
         if (!file) return;
         if (message.type === 'chooseLabels') this.labelsFile = file;
-        else this.metricsFile = file;
+        else {
+          // Read now, so that a bad file is one clear error and the table gets its columns.
+          this.metricsTable = await readMetricsFile(file);
+          this.metricsFile = file;
+          await this.refresh([...this.sources.values()]);
+        }
         if (!this.labelsFile) {
-          this.post({ type: 'calibration', report: null, message: `Metrics from ${path.basename(file)} will be set beside the critic once you choose a labels file.` });
+          this.post({ type: 'calibration', report: null, message: `Metrics from ${path.basename(file)} are columns of the Results table now; choose a labels file to correlate them with the score here.` });
           return;
         }
         this.post({ type: 'status', message: `Evaluating against ${path.basename(file)}…`, busy: true });

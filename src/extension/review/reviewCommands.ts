@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { isObject, isString, isStringOrNull } from '../../shared/guards';
 import { outputLog } from '../outputLog';
 import { errorMessage } from '../requestErrors';
 import { chooseResultsDir, resultsDirFromUri } from '../results/resultsCommands';
@@ -24,7 +25,7 @@ const isResultsDir = (dir: string) => {
 };
 
 function isOrder(value: unknown): value is ReviewOrderArg[] {
-  return Array.isArray(value) && value.every((r) => typeof r === 'object' && r !== null && typeof (r as ReviewOrderArg).video === 'string' && ((r as ReviewOrderArg).resultFile === null || typeof (r as ReviewOrderArg).resultFile === 'string'));
+  return Array.isArray(value) && value.every((r) => isObject(r) && isString(r.video) && isStringOrNull(r.resultFile));
 }
 
 /**

@@ -1,0 +1,89 @@
+// The player's reward band under the bands in force, in the built webview (headless Chromium, the host's messages
+// posted as the extension posts them).
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { CriticResult } from '../../src/shared/result';
+import type { PlayerView } from '../../src/shared/webviewMessages';
+import { ROOT, requireBuilt } from './builtArtifacts';
+
+const CHROMIUM = process.env.COSMOS_CRITIC_E2E_CHROMIUM || '/usr/bin/chromium';
+let browser: Browser;
+let page: Page;
+let scratch: string;
+
+const result: CriticResult = {
+  schema: 'cosmos-critic/result@1',
+  video: { path: '/videos/ball.mp4', sha256: 'ab', duration_s: 3, width: 320, height: 240, fps: 25 },
+  mode: 'reward',
+  prompt: { id: 'reward', version: 1, sha256: 'cd', path: null },
+  status: 'ok',
+  model: { backend: 'onnx', id: 'tiny', device: 'cpu', precision: 'fp32' },
+  sampling: { rule: 'reward', fps: 4, frames: 4, width: 336, height: 252, frame_times_s: [0, 1, 2, 2.96] },
+  // Written at the default bands: 0.65 is medium there.
+  reward: { score: 0.65, anomaly: 'No', p_yes: 0.35, p_no: 0.65, band: 'medium' },
+  violations: [],
+  timing_ms: { probe: 1, decode: 2, vision: 3, prefill: 4, generate: 5, total: 15 },
+  created_at: '2026-01-01T00:00:00.000Z',
+};
+
+const view = (bands?: PlayerView['bands']): PlayerView => ({
+  probe: {
+    video: {
+      path: '/videos/ball.mp4', size_bytes: 1000, container: 'mov,mp4,m4a,3gp,3g2,mj2', duration_s: 3, fps: 25, frame_count: 75, width: 320, height: 240, coded_width: 320,
+      coded_height: 240, rotation: 0, video_codec: 'h264', pixel_format: 'yuv420p', bit_depth: 8, variable_frame_rate: false, has_audio: false, audio_codec: null,
+    },
+    plan: {
+      rule: 'reward', target_fps: null, frames: 4, frame_indices: [0, 25, 50, 74], frame_times_s: [0, 1, 2, 2.96], width: 336, height: 252, source_width: 320, source_height: 240,
+      resized_width: 336, resized_height: 252, resize_kernel: 'torchvision', timestamps: 'none', band_height: 0, sample_fps: 1.33, second_per_grid_t: 1.5, min_pixels: 100352, max_pixels: 602112,
+    },
+  } as PlayerView['probe'],
+  playback: { videoUri: null, proxy: false, note: null, progress: null, failed: false },
+  job: null,
+  result,
+  resultFile: null,
+  thumbnails: [],
+  ...(bands ? { bands } : {}),
+});
+
+before(async () => {
+  scratch = mkdtempSync(join(tmpdir(), 'cosmos-critic-player-bands-'));
+  const html = join(scratch, 'player.html');
+  writeFileSync(
+    html,
+    `<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="${pathToFileURL(resolve(ROOT, 'media', 'player.css')).href}"></head><body><div id="app"></div>
+<script>window.posted = []; let state; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m), getState: () => state, setState: (s) => { state = s; } });</script>
+<script src="${pathToFileURL(requireBuilt(resolve(ROOT, 'dist', 'webview', 'player.js'))).href}"></script></body></html>`,
+  );
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--allow-file-access-from-files'] });
+  page = await browser.newPage();
+  await page.goto(pathToFileURL(html).href);
+  await page.waitForFunction(() => (window as unknown as { posted: Array<{ type: string }> }).posted.some((m) => m.type === 'ready'));
+});
+after(async () => {
+  await browser?.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('the player under the bands in force', () => {
+  const show = (v: PlayerView) => page.evaluate((x) => window.postMessage({ type: 'show', view: x }, '*'), JSON.parse(JSON.stringify(v)));
+
+  it('re-bands the score with calibrated bands and says so in the tooltip', async () => {
+    await show(view({ high: 0.6, low: 0.25, file: '/ws/bands.json' }));
+    await page.waitForSelector('#reward-band[data-bands="calibrated"]');
+    assert.equal(await page.getAttribute('#reward-band', 'data-band'), 'high');
+    assert.match((await page.textContent('#reward-band'))!, /^high · physically plausible/);
+    assert.equal(await page.getAttribute('#reward-band', 'title'), 'Band: high ≥ 0.6, medium 0.25–0.6, low < 0.25 (calibrated: bands.json)');
+  });
+
+  it('without calibrated bands shows the default band', async () => {
+    await show(view());
+    await page.waitForSelector('#reward-band[data-bands="default"]');
+    assert.equal(await page.getAttribute('#reward-band', 'data-band'), 'medium');
+    assert.match((await page.getAttribute('#reward-band', 'title'))!, /\(default bands\)$/);
+  });
+});
