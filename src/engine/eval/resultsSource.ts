@@ -44,8 +44,6 @@ export interface ResultsRead {
   skipped: string[];
 }
 
-const READ_SLICE = 256;
-
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /** The score of a result, or why it has none. A critique whose trials all failed to parse has no score (not 0). */
@@ -121,17 +119,10 @@ export async function readResults(dir: string): Promise<ResultsRead> {
   // A store (`results/`), or a flat folder of result files that `score --out` wrote before there was a store.
   const store = new ResultStore(dir);
   const files = existsSync(store.resultsDir) ? await store.listFiles() : await listResultFiles(dir, { skipTopFolders: [RUNS_FOLDER], skipHidden: true });
-  // Small files read synchronously, in slices between which the event loop runs: several times faster than one
-  // asynchronous read per file (each a round trip through the thread pool), and an extension host stays responsive.
-  const read = new Array<ScoredVideo | undefined>(files.length);
-  for (let start = 0; start < files.length; start += READ_SLICE) {
-    if (start > 0) await new Promise((resolveSlice) => setImmediate(resolveSlice));
-    for (let i = start; i < Math.min(files.length, start + READ_SLICE); i++) {
-      const file = files[i]!;
-      const stored = store.readSync(file);
-      read[i] = stored?.kind === 'result' ? fromResult(stored.result, file, dir) : stored?.kind === 'failure' ? fromFailure(stored.failure, file, dir) : undefined;
-    }
-  }
+  const read = new Array<ScoredVideo | undefined>(files.length).fill(undefined);
+  await store.readEach(files, (stored, file, i) => {
+    read[i] = stored?.kind === 'result' ? fromResult(stored.result, file, dir) : stored?.kind === 'failure' ? fromFailure(stored.failure, file, dir) : undefined;
+  });
   const newest = new Map<string, ScoredVideo>();
   const skipped: string[] = [];
   read.forEach((r, i) => {

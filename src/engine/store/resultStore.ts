@@ -15,6 +15,7 @@ import { writeFileAtomic } from './atomicWrite';
 import {
   FAILURE_SUFFIX,
   listResultFiles,
+  readEachStoredFile,
   readStoredFile,
   readStoredFileSync,
   walkResultFiles,
@@ -120,6 +121,11 @@ export class ResultStore {
 
   readSync(file: string): StoredFile | undefined {
     return readStoredFileSync(file);
+  }
+
+  /** Reads many files (from `listFiles`) in order, handing each to `visit`; fast, and lets the event loop run. */
+  readEach(files: readonly string[], visit: (read: StoredFile | undefined, file: string, index: number) => void): Promise<void> {
+    return readEachStoredFile(files, visit);
   }
 
   /** The result stored for a key, when there is a readable one. */

@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { bandWith, DEFAULT_BANDS, type Bands } from '../eval/bands';
 import { modelLabelOf, summaryRow, toCsv, type SummaryRow } from '../jobs/batchFiles';
 import { ResultStore } from './resultStore';
-import { readStoredFile } from './storedFiles';
+import { readStoredFile, type StoredFile } from './storedFiles';
 
 export interface ReportGroup {
   prompt_id: string;
@@ -58,8 +58,12 @@ export interface ResultFileProblem {
  * the file when it is damaged (cut short, not JSON, incomplete, too large); undefined for JSON that is not a result.
  */
 export async function readResultRow(file: string, dir: string): Promise<ResultFileRow | ResultFileProblem | undefined> {
-  const read = await readStoredFile(file);
+  return resultRowOf(await readStoredFile(file), dir);
+}
+
+function resultRowOf(read: StoredFile | undefined, dir: string): ResultFileRow | ResultFileProblem | undefined {
   if (!read) return undefined;
+  const { file } = read;
   if (read.kind === 'problem') return { file, problem: read.problem };
   if (read.kind === 'failure') {
     const { video, prompt, model, error } = read.failure;
@@ -76,17 +80,18 @@ export async function buildReport(dir: string, bands: Bands = DEFAULT_BANDS): Pr
   const rows: SummaryRow[] = [];
   const categoriesOf = new Map<SummaryRow, string[]>();
   const problems: ResultFileProblem[] = [];
-  for (const file of await new ResultStore(dir).listFiles()) {
-    const read = await readResultRow(file, dir);
-    if (!read) continue;
+  const store = new ResultStore(dir);
+  await store.readEach(await store.listFiles(), (stored) => {
+    const read = resultRowOf(stored, dir);
+    if (!read) return;
     if (isResultFileProblem(read)) {
       problems.push(read);
-      continue;
+      return;
     }
     if (read.row.score !== null && bands !== DEFAULT_BANDS) read.row.band = bandWith(read.row.score, bands);
     rows.push(read.row);
     categoriesOf.set(read.row, read.categories);
-  }
+  });
   const groups = new Map<string, ReportGroup & { scores: number[] }>();
   for (const row of rows) {
     const key = `${row.prompt_id}\u0000${row.prompt_version}\u0000${row.model}`;
