@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { loadPrompt } from '../engine/evaluate/shippedPrompts';
 import type { CliIo } from './cliIo';
 import { ENGINE_FLAGS_HELP, ENGINE_FLAG_SPECS, backendFrom } from './engineFlags';
-import { critiqueAsMarkdown, critiqueAsText, progressLine, writeResultFile } from './resultOutput';
+import { critiqueAsMarkdown, critiqueAsText, outStore, progressLine, recordFailure } from './resultOutput';
 import { LIMITS } from '../shared/limits';
 import { numberFlag } from './numberFlag';
 import { UsageError } from './usageError';
@@ -19,7 +19,8 @@ Options:
   --seed N               first trial's seed (trial i uses seed + i; default: the prompt's, else 1)
   --max-new-tokens N     cap on generated tokens per trial (default: the prompt's, else 4096)
   --format F             json (default), markdown or text (text streams the critique as it is written)
-  --out DIR              also write the result to DIR/<video>.<prompt>-v<version>.result.json
+  --out DIR              also write the result to DIR/results/<video>.<prompt>-v<version>.<model>.json
+                         (a failed video: ….failed.json)
   --no-cache             recompute even when a cached result exists
 ${ENGINE_FLAGS_HELP}`;
 
@@ -49,6 +50,7 @@ export async function critiqueCommand(args: string[], io: CliIo): Promise<number
   const backend = await backendFrom(values, io);
   const prompt = chosen ?? loadPrompt(backend.defaultCritiquePrompt());
   const video = positionals[0]!;
+  const store = outStore(values.out, [video]);
   try {
     let currentTrial = -1;
     const result = await backend.evaluate(video, prompt, {
@@ -66,7 +68,7 @@ export async function critiqueCommand(args: string[], io: CliIo): Promise<number
       },
     });
     io.progress('');
-    if (values.out) await writeResultFile(values.out, result);
+    await store?.writeResult(result);
     if (format === 'json') io.stdout(JSON.stringify(result, null, 2) + '\n');
     else if (format === 'markdown') io.stdout(critiqueAsMarkdown(result));
     else io.stdout(`${currentTrial >= 0 ? '\n\n' : ''}${critiqueAsText(result)}\n`);
@@ -74,6 +76,7 @@ export async function critiqueCommand(args: string[], io: CliIo): Promise<number
   } catch (err) {
     if (io.signal.aborted) throw err;
     io.reportError(err, video);
+    await recordFailure(store, backend, video, prompt, err, io);
     return 1;
   }
 }

@@ -10,6 +10,7 @@ import { joinReportMetrics, reportCsvWithMetrics, reportHtmlWithMetrics } from '
 import { readResults, videosRootOf } from '../engine/eval/resultsSource';
 import { writeFileAtomic } from '../engine/store/atomicWrite';
 import { compareRuns, rankRuns } from '../engine/store/compareRuns';
+import { ResultStore } from '../engine/store/resultStore';
 import { buildReport, reportCsv, reportHtml, type ResultFileProblem } from '../engine/store/runReport';
 import type { CliIo } from './cliIo';
 import { UsageError } from './usageError';
@@ -33,8 +34,8 @@ are still counted, and the exit code is 1.`;
 
 function resultsFolder(arg: string): string {
   const dir = resolve(arg);
-  if (!existsSync(dir) || !statSync(dir).isDirectory() || !existsSync(join(dir, 'results'))) {
-    throw new UsageError(`${dir} is not a results folder (no results/ inside): pass the --out folder of a batch run`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory() || !existsSync(new ResultStore(dir).resultsDir)) {
+    throw new UsageError(`${dir} is not a results folder (no results/ inside): pass the --out folder of a batch, score or critique run`);
   }
   return dir;
 }

@@ -1,14 +1,28 @@
-import { basename, extname, join } from 'node:path';
-import { writeFileAtomic } from '../engine/store/atomicWrite';
+import { basename, resolve } from 'node:path';
+import type { Backend } from '../engine/evaluate/backend';
+import { OutputWriteError } from '../engine/store/atomicWrite';
+import { failureMessage, ResultStore } from '../engine/store/resultStore';
+import type { PromptFile } from '../promptfile/promptFile';
+import type { CliIo } from './cliIo';
 import type { ProgressEvent } from '../engine/evaluate/evaluateVideo';
 import type { CriticResult } from '../shared/result';
 
-/** `<video name>.<prompt id>-v<version>.result.json` in the output folder, written atomically. */
-export async function writeResultFile(outDir: string, result: CriticResult): Promise<string> {
-  const name = basename(result.video.path, extname(result.video.path));
-  const path = join(outDir, `${name}.${result.prompt.id}-v${result.prompt.version}.result.json`);
-  await writeFileAtomic(path, JSON.stringify(result, null, 2) + '\n');
-  return path;
+/**
+ * `--out DIR` of score and critique: DIR is a results store, its names relative to the videos' common folder
+ * (`DIR/results/<video with extension>.<prompt>-v<version>.<model>.json`).
+ */
+export const outStore = (out: string | undefined, videos: readonly string[]): ResultStore | undefined => (out ? ResultStore.forVideos(out, videos) : undefined);
+
+/** Records a video that failed in the `--out` store, as batch does; a record that cannot be written is reported too. */
+export async function recordFailure(store: ResultStore | undefined, backend: Backend, video: string, prompt: PromptFile, err: unknown, io: CliIo): Promise<void> {
+  // The store itself could not be written: a failure record would fail the same way.
+  if (!store || err instanceof OutputWriteError) return;
+  const path = resolve(video);
+  try {
+    await store.writeFailure({ video: path, promptId: prompt.id, promptVersion: prompt.version, model: backend.label.model }, failureMessage(path, err));
+  } catch (writeErr) {
+    io.reportError(writeErr, video);
+  }
 }
 
 export function progressLine(file: string, e: ProgressEvent): string {

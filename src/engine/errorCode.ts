@@ -2,6 +2,7 @@ import type { ErrorCode } from '../shared/errorCodes';
 import { PromptFileError } from '../promptfile/promptFile';
 import { PromptImportError } from '../promptfile/importPrompt';
 import { FfmpegFailedError } from './media/ffmpegCommand';
+import { OutputWriteError } from './store/atomicWrite';
 import { FfmpegNotFoundError } from './media/ffmpegTools';
 import { ProxyCancelledError, ProxyFailedError } from './media/proxyVideo';
 import { TimestampOverlayError } from './media/timestampBand';
@@ -28,6 +29,7 @@ export function errorCodeOf(error: unknown): ErrorCode {
   if (error instanceof EndpointError) return error.status === undefined ? 'backend-unreachable' : 'backend-refused';
   if (error instanceof NoEndpointError || error instanceof ServerInfoError) return 'backend-unreachable';
   if (error instanceof RemoteAnswerError) return 'backend-refused';
+  if (error instanceof OutputWriteError) return 'output-unwritable';
   if (error instanceof ProxyCancelledError || (error instanceof Error && error.name === 'AbortError')) return 'cancelled';
   return 'internal';
 }

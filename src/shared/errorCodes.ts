@@ -18,6 +18,8 @@ export const ERROR_CODES = [
   'backend-refused',
   /** A request's own parameters are out of range (a client bug, not the user's input). */
   'request-invalid',
+  /** A result or failure record could not be written (disk full, read-only, no permission): cosmosCritic.resultsDir. */
+  'output-unwritable',
   /** The critic server stopped while the request ran. */
   'server-stopped',
   /** The user cancelled. */

@@ -72,6 +72,56 @@ describe('critic server: the local engine over LSP', () => {
   });
 });
 
+describe('critic/score and critic/critique with a results store', () => {
+  it('write the result under <root>/results, named by the video path under videosRoot with its extension, and say where', async () => {
+    const { copyFileSync, mkdirSync, readFileSync } = await import('node:fs');
+    const workspace = join(cacheDir, 'ws');
+    mkdirSync(join(workspace, 'clips'), { recursive: true });
+    copyFileSync(videoPath('short'), join(workspace, 'clips', 'a.mp4'));
+    copyFileSync(videoPath('h264Mov'), join(workspace, 'clips', 'a.mov'));
+    const store = { root: join(workspace, '.cosmos-critic'), videosRoot: workspace };
+    for (const name of ['a.mp4', 'a.mov']) {
+      const outcome = await connection.sendRequest(ScoreRequest, { path: join(workspace, 'clips', name), store });
+      assert.ok(outcome.ok, JSON.stringify(outcome));
+      assert.equal(outcome.resultFile, join(workspace, '.cosmos-critic', 'results', 'clips', `${name}.reward-v1.tiny-model-fp32.json`));
+      assert.equal(outcome.writeError, undefined);
+      assert.deepEqual(JSON.parse(readFileSync(outcome.resultFile!, 'utf8')), JSON.parse(JSON.stringify(outcome.result)));
+    }
+    const critique = await connection.sendRequest(CritiqueRequest, { path: join(workspace, 'clips', 'a.mp4'), trials: 1, maxNewTokens: 4, store });
+    assert.ok(critique.ok, JSON.stringify(critique));
+    assert.equal(critique.resultFile, join(workspace, '.cosmos-critic', 'results', 'clips', `a.mp4.critic-detailed-v${critique.result.prompt.version}.tiny-model-fp32.json`));
+    // Outside the videos root: named by its own file name.
+    const outside = await connection.sendRequest(ScoreRequest, { path: videoPath('short'), store });
+    assert.ok(outside.ok, JSON.stringify(outside));
+    assert.equal(outside.resultFile, join(workspace, '.cosmos-critic', 'results', 'short-0.2s.mp4.reward-v1.tiny-model-fp32.json'));
+    // No store: nothing written.
+    const none = await connection.sendRequest(ScoreRequest, { path: videoPath('short') });
+    assert.ok(none.ok);
+    assert.equal(none.resultFile, null);
+  });
+
+  it('record a failed job as a failure record, and return a result they cannot write with writeError', async () => {
+    const { existsSync, readFileSync, writeFileSync } = await import('node:fs');
+    const root = join(cacheDir, 'store-failures');
+    const failed = await connection.sendRequest(ScoreRequest, { path: '/nonexistent/clip.mp4', store: { root } });
+    assert.ok(!failed.ok);
+    const record = JSON.parse(readFileSync(join(root, 'results', 'clip.mp4.reward-v1.tiny-model-fp32.failed.json'), 'utf8')) as { video: string; error: string; prompt: unknown };
+    assert.equal(record.video, '/nonexistent/clip.mp4');
+    assert.deepEqual(record.prompt, { id: 'reward', version: 1 });
+    assert.equal(record.error, failed.error.message);
+
+    const blocked = join(cacheDir, 'not-a-folder');
+    writeFileSync(blocked, 'a file where the store would be');
+    const outcome = await connection.sendRequest(ScoreRequest, { path: videoPath('short'), store: { root: blocked } });
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    assert.ok(outcome.result.reward, 'the result is still returned');
+    assert.equal(outcome.resultFile, null);
+    assert.equal(outcome.writeError?.code, 'output-unwritable');
+    assert.match(outcome.writeError!.message, /cannot write .*not-a-folder.*a file is in the way of the folder \(ENOTDIR\)/);
+    assert.ok(!existsSync(join(blocked, 'results')));
+  });
+});
+
 describe('critic/batch over LSP', () => {
   it('runs a folder with progress and writes results, manifest and summaries', async () => {
     const { copyFileSync, existsSync, mkdirSync, readdirSync } = await import('node:fs');

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CriticResult } from '../../src/shared/result';
 import { ensureTinyModel } from '../fixtures/tinyModel/index';
@@ -18,7 +18,7 @@ function cli(args: string[]) {
 }
 
 before(async () => {
-  ensureVideoFixtures(['short', 'h264Mp4']);
+  ensureVideoFixtures(['short', 'h264Mp4', 'h264Mov']);
   ensureBadInputs();
   modelDir = await ensureTinyModel();
   scratch = mkdtempSync(join(tmpdir(), 'cosmos-critic-cli-'));
@@ -41,11 +41,39 @@ describe('cosmos-critic score / critique on the tiny model', () => {
     const r = cli(['score', '--model', modelDir, '--json', '--out', out, videoPath('short')]);
     assert.equal(r.code, 0, r.stderr);
     const printed = JSON.parse(r.stdout) as CriticResult;
-    const [file] = readdirSync(out);
-    assert.equal(file, 'short-0.2s.reward-v1.result.json');
-    const written = JSON.parse(readFileSync(join(out, file!), 'utf8')) as CriticResult;
+    const [file] = readdirSync(join(out, 'results'));
+    assert.equal(file, 'short-0.2s.mp4.reward-v1.tiny-model-fp32.json');
+    const written = JSON.parse(readFileSync(join(out, 'results', file!), 'utf8')) as CriticResult;
     assert.equal(written.reward!.score, printed.reward!.score);
     assert.equal(written.model.device, 'cpu');
+  });
+
+  it('--out keeps two videos that differ only in extension apart, and records a failed video', () => {
+    const clips = join(scratch, 'same-name');
+    mkdirSync(join(clips, 'sub'), { recursive: true });
+    copyFileSync(videoPath('short'), join(clips, 'clip.mp4'));
+    copyFileSync(videoPath('h264Mov'), join(clips, 'clip.mov'));
+    copyFileSync(badInputPath('randomBytes'), join(clips, 'sub', 'clip.mp4'));
+    const out = join(scratch, 'store');
+    const r = cli(['score', '--model', modelDir, '--json', '--out', out, join(clips, 'clip.mp4'), join(clips, 'clip.mov'), join(clips, 'sub', 'clip.mp4')]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /sub\/clip\.mp4: not a readable video/);
+    const files = (readdirSync(join(out, 'results'), { recursive: true }) as string[]).map((f) => f.split(sep).join('/')).sort();
+    assert.deepEqual(files, ['clip.mov.reward-v1.tiny-model-fp32.json', 'clip.mp4.reward-v1.tiny-model-fp32.json', 'sub', 'sub/clip.mp4.reward-v1.tiny-model-fp32.failed.json']);
+    const printed = r.stdout.trim().split('\n').map((line) => JSON.parse(line) as CriticResult);
+    for (const name of ['clip.mp4', 'clip.mov']) {
+      const written = JSON.parse(readFileSync(join(out, 'results', `${name}.reward-v1.tiny-model-fp32.json`), 'utf8')) as CriticResult;
+      assert.equal(written.video.path, join(clips, name));
+      assert.equal(written.reward!.score, printed.find((p) => p.video.path === join(clips, name))!.reward!.score);
+    }
+    const failure = JSON.parse(readFileSync(join(out, 'results', 'sub', 'clip.mp4.reward-v1.tiny-model-fp32.failed.json'), 'utf8')) as { video: string; error: string; model: string };
+    assert.equal(failure.video, join(clips, 'sub', 'clip.mp4'));
+    assert.equal(failure.model, 'tiny-model-fp32');
+    assert.match(failure.error, /sub\/clip\.mp4: not a readable video/);
+    // The report reads the folder as it reads a batch's.
+    const report = cli(['report', out, '--format', 'json']);
+    assert.equal(report.code, 0, report.stderr);
+    assert.deepEqual((JSON.parse(report.stdout) as { totals: unknown }).totals, { results: 2, unparsed: 0, failed: 1, unreadable: 0 });
   });
 
   it('critiques with trials and prints markdown', () => {

@@ -1,10 +1,12 @@
 // The one place evaluation reads results from disk. Everything else in eval works on `ScoredVideo`s, so the results
 // store can change under this module alone.
-import { existsSync, readFileSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { relative, sep } from 'node:path';
 import { resultStatus, type CriticResult } from '../../shared/result';
 import { commonRoot, modelLabelOf } from '../jobs/batchFiles';
+import { ResultStore, RUNS_FOLDER, type FailureRecord } from '../store/resultStore';
+import { listResultFiles } from '../store/storedFiles';
 
 export interface TimedViolation {
   start_s: number;
@@ -40,20 +42,6 @@ export interface ResultsRead {
   results: ScoredVideo[];
   /** JSON files that are not results (or cannot be read): listed, never guessed. */
   skipped: string[];
-}
-
-const READ_SLICE = 256;
-
-/** JSON files under a folder; `skip` names top-level folders to leave out (a flat folder's batch manifests). */
-async function jsonFilesUnder(dir: string, skip: readonly string[] = [], out: string[] = []): Promise<string[]> {
-  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (!skip.includes(entry.name)) await jsonFilesUnder(path, [], out);
-    } else if (entry.name.endsWith('.json')) out.push(path);
-  }
-  return out;
 }
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -93,31 +81,28 @@ function fromResult(result: CriticResult, file: string, dir: string): ScoredVide
   };
 }
 
-/** A batch's record of a video that failed (`*.failed.json`). */
-function fromFailure(data: Record<string, unknown>, file: string, dir: string): ScoredVideo | undefined {
-  if (typeof data.video !== 'string' || typeof data.error !== 'string') return undefined;
-  const prompt = (data.prompt ?? {}) as { id?: string; version?: string | number };
+/** A store's record of a video that failed (`*.failed.json`). */
+function fromFailure(failure: FailureRecord, file: string, dir: string): ScoredVideo {
   return {
-    video: data.video,
+    video: failure.video,
     result_file: relative(dir, file).split(sep).join('/'),
-    prompt_id: prompt.id ?? '',
-    prompt_version: String(prompt.version ?? ''),
-    model: String(data.model ?? ''),
+    prompt_id: failure.prompt.id,
+    prompt_version: String(failure.prompt.version),
+    model: failure.model,
     mode: '',
     score: null,
-    unscored_reason: `failed: ${data.error}`,
+    unscored_reason: `failed: ${failure.error}`,
     violations: [],
     frame_gap_s: null,
-    created_at: String(data.created_at ?? ''),
+    created_at: failure.created_at,
   };
 }
 
 export async function videosRootOf(dir: string, videos: string[]): Promise<string> {
   // The newest batch run records the folder its result names are relative to.
-  const runs = await readdir(join(dir, 'runs')).catch(() => [] as string[]);
-  for (const id of runs.sort().reverse()) {
+  for (const file of (await new ResultStore(dir).manifestFiles()).reverse()) {
     try {
-      const manifest = JSON.parse(await readFile(join(dir, 'runs', id, 'manifest.json'), 'utf8')) as { videos_root?: unknown };
+      const manifest = JSON.parse(await readFile(file, 'utf8')) as { videos_root?: unknown };
       if (typeof manifest.videos_root === 'string' && videos.every((v) => v.startsWith(manifest.videos_root + sep) || v.startsWith(`${manifest.videos_root}/`))) return manifest.videos_root;
     } catch {
       // An unreadable manifest says nothing about the root.
@@ -131,24 +116,13 @@ export async function videosRootOf(dir: string, videos: string[]): Promise<strin
  * --out` wrote result files into. Of several results for one video × prompt × model the newest counts.
  */
 export async function readResults(dir: string): Promise<ResultsRead> {
-  const batchLayout = existsSync(join(dir, 'results'));
-  const files = (await jsonFilesUnder(batchLayout ? join(dir, 'results') : dir, batchLayout ? [] : ['runs'])).sort();
-  // Small files read synchronously, in slices between which the event loop runs: several times faster than one
-  // asynchronous read per file (each a round trip through the thread pool), and an extension host stays responsive.
-  const read = new Array<ScoredVideo | undefined>(files.length);
-  for (let start = 0; start < files.length; start += READ_SLICE) {
-    if (start > 0) await new Promise((resolveSlice) => setImmediate(resolveSlice));
-    for (let i = start; i < Math.min(files.length, start + READ_SLICE); i++) {
-      const file = files[i]!;
-      try {
-        const data = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-        if (data.schema === 'cosmos-critic/result@1' && data.video && typeof (data.video as { path?: unknown }).path === 'string') read[i] = fromResult(data as unknown as CriticResult, file, dir);
-        else if (file.endsWith('.failed.json')) read[i] = fromFailure(data, file, dir);
-      } catch {
-        read[i] = undefined;
-      }
-    }
-  }
+  // A store (`results/`), or a flat folder of result files that `score --out` wrote before there was a store.
+  const store = new ResultStore(dir);
+  const files = existsSync(store.resultsDir) ? await store.listFiles() : await listResultFiles(dir, { skipTopFolders: [RUNS_FOLDER], skipHidden: true });
+  const read = new Array<ScoredVideo | undefined>(files.length).fill(undefined);
+  await store.readEach(files, (stored, file, i) => {
+    read[i] = stored?.kind === 'result' ? fromResult(stored.result, file, dir) : stored?.kind === 'failure' ? fromFailure(stored.failure, file, dir) : undefined;
+  });
   const newest = new Map<string, ScoredVideo>();
   const skipped: string[] = [];
   read.forEach((r, i) => {

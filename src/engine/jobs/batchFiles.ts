@@ -1,4 +1,4 @@
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { dirname, relative, sep } from 'node:path';
 import { bandOf, resultStatus, type CriticResult } from '../../shared/result';
 import type { SummaryRow } from '../../shared/summaryRow';
 
@@ -21,12 +21,6 @@ export function commonRoot(paths: readonly string[]): string {
   let root = dirname(paths[0]!);
   for (const p of paths) while (root !== dirname(root) && !(p === root || p.startsWith(root + sep))) root = dirname(root);
   return root;
-}
-
-/** results/<video path under the root>.<prompt>-v<version>.<model>.json — one file per video × prompt × model. */
-export function resultFileFor(outDir: string, root: string, video: string, promptId: string, version: string | number, model: string, failed = false): string {
-  const rel = relative(root, video) || basename(video);
-  return join(outDir, 'results', `${rel}.${slug(promptId)}-v${slug(String(version))}.${slug(model)}${failed ? '.failed' : ''}.json`);
 }
 
 export function summaryRow(result: CriticResult, resultFile: string, outDir: string, model: string): SummaryRow {

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { PromptFile } from '../../promptfile/promptFile';
 import type { CriticResult } from '../../shared/result';
 import type { Backend, BackendName } from '../evaluate/backend';
 import { bandWith, type Bands } from '../eval/bands';
 import { LIMITS } from '../../shared/limits';
 import { redactSecrets } from '../../shared/redactSecrets';
+import { failureMessage, ResultStore, type ResultKey } from '../store/resultStore';
 import { appendFileNamed, OutputWriteError, writeFileAtomic } from '../store/atomicWrite';
-import { commonRoot, resultFileFor, summaryRow, toCsv, type SummaryRow } from './batchFiles';
+import { summaryRow, toCsv, type SummaryRow } from './batchFiles';
 
 export interface BatchProgress {
   total: number;
@@ -63,23 +63,14 @@ export interface BatchManifest {
 interface Job {
   video: string;
   prompt: PromptFile;
+  key: ResultKey;
   resultFile: string;
-  failedFile: string;
   prepared?: Promise<unknown>;
 }
 
-function isInside(file: string, folder: string): boolean {
-  const rel = relative(resolve(folder), resolve(file));
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
-}
-
-async function finishedResult(job: Job): Promise<CriticResult | undefined> {
-  try {
-    const result = JSON.parse(await readFile(job.resultFile, 'utf8')) as CriticResult;
-    return result.prompt?.sha256 === job.prompt.sha256 ? result : undefined;
-  } catch {
-    return undefined;
-  }
+async function finishedResult(store: ResultStore, job: Job): Promise<CriticResult | undefined> {
+  const result = await store.resultFor(job.key);
+  return result?.prompt.sha256 === job.prompt.sha256 ? result : undefined;
 }
 
 const isAlive = (pid: number) => {
@@ -92,10 +83,8 @@ const isAlive = (pid: number) => {
 };
 
 /** Manifests in `<outDir>/runs` still `running` although their process (on this host) is gone: killed runs. */
-async function markInterruptedRuns(outDir: string): Promise<void> {
-  const runs = join(outDir, 'runs');
-  for (const id of await readdir(runs).catch(() => [] as string[])) {
-    const file = join(runs, id, 'manifest.json');
+async function markInterruptedRuns(store: ResultStore): Promise<void> {
+  for (const file of await store.manifestFiles()) {
     try {
       const old = JSON.parse(await readFile(file, 'utf8')) as BatchManifest;
       if (old.status !== 'running' || typeof old.pid !== 'number' || old.host !== hostname() || isAlive(old.pid)) continue;
@@ -114,14 +103,13 @@ async function markInterruptedRuns(outDir: string): Promise<void> {
 export async function runBatch(videos: string[], prompts: PromptFile[], options: BatchOptions): Promise<BatchManifest> {
   const { backend, outDir, signal } = options;
   const { backend: backendName, model, device } = backend.label;
-  const root = options.videosRoot && videos.every((v) => isInside(v, options.videosRoot!)) ? resolve(options.videosRoot) : commonRoot(videos);
+  const store = ResultStore.forVideos(outDir, videos, options.videosRoot);
+  const root = store.videosRoot!;
   const jobs: Job[] = videos.flatMap((video) =>
-    prompts.map((prompt) => ({
-      video,
-      prompt,
-      resultFile: resultFileFor(outDir, root, video, prompt.id, prompt.version, model),
-      failedFile: resultFileFor(outDir, root, video, prompt.id, prompt.version, model, true),
-    })),
+    prompts.map((prompt) => {
+      const key: ResultKey = { video, promptId: prompt.id, promptVersion: prompt.version, model };
+      return { video, prompt, key, resultFile: store.fileFor(key) };
+    }),
   );
   const started = Date.now();
   const manifest: BatchManifest = {
@@ -140,14 +128,14 @@ export async function runBatch(videos: string[], prompts: PromptFile[], options:
     pid: process.pid,
     host: hostname(),
   };
-  const manifestFile = join(outDir, 'runs', manifest.id, 'manifest.json');
+  const manifestFile = store.manifestFile(manifest.id);
   const saveManifest = () => writeFileAtomic(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
   try {
     await mkdir(outDir, { recursive: true });
   } catch (err) {
     throw new OutputWriteError(outDir, (err as NodeJS.ErrnoException).code, err);
   }
-  await markInterruptedRuns(outDir);
+  await markInterruptedRuns(store);
   await saveManifest();
   // Stops every worker and the read-ahead: on cancel, and on an error that ends the run (its output cannot be written).
   const stop = new AbortController();
@@ -171,7 +159,7 @@ export async function runBatch(videos: string[], prompts: PromptFile[], options:
   const record = async (job: Job, row: SummaryRow) => {
     if (options.bands && row.score !== null) row = { ...row, band: bandWith(row.score, options.bands) };
     rows.set(job, row);
-    await appendFileNamed(join(outDir, 'summary.jsonl'), JSON.stringify(row) + '\n');
+    await appendFileNamed(store.summaryFile('jsonl'), JSON.stringify(row) + '\n');
     options.onItem?.(row);
     report();
   };
@@ -187,7 +175,7 @@ export async function runBatch(videos: string[], prompts: PromptFile[], options:
         continue;
       }
       const job = jobs[prefetchCursor++]!;
-      if (options.resume && (await finishedResult(job))) continue;
+      if (options.resume && (await finishedResult(store, job))) continue;
       job.prepared = prepare(job.video, job.prompt, stop.signal).catch(() => undefined);
       await job.prepared;
     }
@@ -198,7 +186,7 @@ export async function runBatch(videos: string[], prompts: PromptFile[], options:
       const job = jobs[cursor++];
       if (!job) return;
       if (options.resume) {
-        const done = await finishedResult(job);
+        const done = await finishedResult(store, job);
         if (done) {
           manifest.counts.skipped++;
           await record(job, summaryRow(done, job.resultFile, outDir, model));
@@ -215,9 +203,8 @@ export async function runBatch(videos: string[], prompts: PromptFile[], options:
         if (stop.signal.aborted) return;
         // The run's own output cannot be written (the cache shares the disk, say): no other video would fare better.
         if (err instanceof OutputWriteError) throw err;
-        const message = redactSecrets((err as Error)?.message ?? String(err));
-        const error = message.includes(job.video) ? message : `${job.video}: ${message}`;
-        await writeFileAtomic(job.failedFile, JSON.stringify({ video: job.video, prompt: { id: job.prompt.id, version: job.prompt.version }, model, error, created_at: new Date().toISOString() }, null, 2) + '\n');
+        const error = failureMessage(job.video, err);
+        await store.writeFailure(job.key, error);
         evaluated++;
         manifest.counts.failed++;
         await record(job, {
@@ -228,8 +215,7 @@ export async function runBatch(videos: string[], prompts: PromptFile[], options:
       } finally {
         running.delete(job.video);
       }
-      await writeFileAtomic(job.resultFile, JSON.stringify(result, null, 2) + '\n');
-      await rm(job.failedFile, { force: true });
+      await store.writeResult(result, model);
       evaluated++;
       manifest.counts.done++;
       await record(job, summaryRow(result, job.resultFile, outDir, model));
@@ -255,8 +241,8 @@ export async function runBatch(videos: string[], prompts: PromptFile[], options:
     if (fatal) manifest.error = redactSecrets((fatal as Error)?.message ?? String(fatal));
     manifest.ended_at = new Date().toISOString();
     const closing = [
-      () => writeFileAtomic(join(outDir, 'summary.jsonl'), finished.map((r) => JSON.stringify(r)).join('\n') + (finished.length ? '\n' : '')),
-      () => writeFileAtomic(join(outDir, 'summary.csv'), toCsv(finished)),
+      () => writeFileAtomic(store.summaryFile('jsonl'), finished.map((r) => JSON.stringify(r)).join('\n') + (finished.length ? '\n' : '')),
+      () => writeFileAtomic(store.summaryFile('csv'), toCsv(finished)),
       async () => {
         try {
           await saveManifest();

@@ -1,11 +1,9 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative } from 'node:path';
+import { dirname, isAbsolute, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { MAX_RESULT_FILE_BYTES } from '../../shared/limits';
-import { isObject } from '../../shared/guards';
-import type { CriticResult } from '../../shared/result';
 import { bandWith, DEFAULT_BANDS, type Bands } from '../eval/bands';
 import { modelLabelOf, summaryRow, toCsv, type SummaryRow } from '../jobs/batchFiles';
+import { ResultStore } from './resultStore';
+import { readStoredFile, type StoredFile } from './storedFiles';
 
 export interface ReportGroup {
   prompt_id: string;
@@ -37,15 +35,6 @@ export interface RunReport {
   problems: ResultFileProblem[];
 }
 
-async function jsonFiles(dir: string, out: string[] = []): Promise<string[]> {
-  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) await jsonFiles(path, out);
-    else if (entry.name.endsWith('.json')) out.push(path);
-  }
-  return out;
-}
-
 const median = (v: number[]) => {
   if (!v.length) return null;
   const s = [...v].sort((a, b) => a - b);
@@ -64,83 +53,45 @@ export interface ResultFileProblem {
   problem: string;
 }
 
-const isFiniteOrNull = (v: unknown) => v === null || v === undefined || (typeof v === 'number' && Number.isFinite(v));
-
-/** What a result file lacks to be counted, or null when it is a complete result. */
-function resultShapeProblem(data: Record<string, unknown>): string | null {
-  const video = data.video;
-  const prompt = data.prompt;
-  const model = data.model;
-  if (!isObject(video) || typeof video.path !== 'string') return 'no "video.path"';
-  if (!isFiniteOrNull(video.duration_s)) return '"video.duration_s" is not a number';
-  if (!isObject(prompt) || typeof prompt.id !== 'string' || !(typeof prompt.version === 'string' || typeof prompt.version === 'number')) return 'no "prompt.id" and "prompt.version"';
-  if (!isObject(model) || typeof model.backend !== 'string' || typeof model.id !== 'string') return 'no "model.backend" and "model.id"';
-  if (data.mode !== 'reward' && data.mode !== 'critic') return '"mode" is neither "reward" nor "critic"';
-  if (!Array.isArray(data.violations) || !data.violations.every((v) => isObject(v) && typeof v.category === 'string')) return 'no "violations" list';
-  const verdict = data.mode === 'reward' ? data.reward : data.critic;
-  // A critique whose trials did not parse has no score (null): unparsed, not damaged.
-  const scoreOk = (score: unknown) => (typeof score === 'number' && Number.isFinite(score)) || (data.mode === 'critic' && score === null);
-  if (verdict !== undefined && (!isObject(verdict) || !scoreOk(verdict.score))) return `"${String(data.mode)}.score" is not a number`;
-  return null;
-}
-
-const REDO = 're-run the video (batch --resume rewrites it) or delete the file';
-
 /**
- * One file under `<dir>/results`: a result, or a recorded failure (`*.failed.json`); a problem naming the file when it
- * is damaged (cut short, not JSON, incomplete, too large); undefined for JSON that is not a result (another schema).
+ * One file under `<dir>/results` as a report row: a result, or a recorded failure (`*.failed.json`); a problem naming
+ * the file when it is damaged (cut short, not JSON, incomplete, too large); undefined for JSON that is not a result.
  */
 export async function readResultRow(file: string, dir: string): Promise<ResultFileRow | ResultFileProblem | undefined> {
-  let data: unknown;
-  try {
-    const bytes = (await stat(file)).size;
-    if (bytes > MAX_RESULT_FILE_BYTES) return { file, problem: `too large to be a result (${bytes} bytes, limit ${MAX_RESULT_FILE_BYTES}): move it out of results/` };
-    data = JSON.parse(await readFile(file, 'utf8'));
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined; // removed while the folder was read
-    const why = err instanceof SyntaxError ? `not valid JSON (${err.message}): the file is damaged or was cut short` : `cannot be read (${code ?? (err as Error).message})`;
-    return { file, problem: `${why}; ${REDO}` };
+  return resultRowOf(await readStoredFile(file), dir);
+}
+
+function resultRowOf(read: StoredFile | undefined, dir: string): ResultFileRow | ResultFileProblem | undefined {
+  if (!read) return undefined;
+  const { file } = read;
+  if (read.kind === 'problem') return { file, problem: read.problem };
+  if (read.kind === 'failure') {
+    const { video, prompt, model, error } = read.failure;
+    return { row: { video, prompt_id: prompt.id, prompt_version: String(prompt.version), model, mode: '', status: 'failed', score: null, band: null, anomaly: null, violations: null, categories: '', duration_s: null, error, result_file: null }, categories: [] };
   }
-  if (!isObject(data)) return { file, problem: `holds ${data === null ? 'null' : Array.isArray(data) ? 'a list' : typeof data}, not a result; ${REDO}` };
-  if (file.endsWith('.failed.json')) {
-    if (typeof data.video !== 'string') return { file, problem: `a failure record without "video"; ${REDO}` };
-    const model = String(data.model ?? '');
-    const prompt = (isObject(data.prompt) ? data.prompt : {}) as { id?: unknown; version?: unknown };
-    return { row: { video: data.video, prompt_id: typeof prompt.id === 'string' ? prompt.id : '', prompt_version: String(prompt.version ?? ''), model, mode: '', status: 'failed', score: null, band: null, anomaly: null, violations: null, categories: '', duration_s: null, error: String(data.error ?? 'failed'), result_file: null }, categories: [] };
-  }
-  if (data.schema === 'cosmos-critic/result@1') {
-    const problem = resultShapeProblem(data);
-    if (problem) return { file, problem: `an incomplete result (${problem}); ${REDO}` };
-    const result = data as unknown as CriticResult;
-    return { row: summaryRow(result, file, dir, modelLabelOf(result.model)), categories: result.violations.map((v) => v.category) };
-  }
-  return undefined;
+  const result = read.result;
+  return { row: summaryRow(result, file, dir, modelLabelOf(result.model)), categories: result.violations.map((v) => v.category) };
 }
 
 export const isResultFileProblem = (read: ResultFileRow | ResultFileProblem | undefined): read is ResultFileProblem => read !== undefined && 'problem' in read;
-
-/** Every result file (and failure) under `<dir>/results`, sorted. */
-export async function resultFiles(dir: string): Promise<string[]> {
-  return (await jsonFiles(join(dir, 'results'))).sort();
-}
 
 /** Reads every result (and failure) under `<dir>/results` into per-prompt × model statistics and one row per result. */
 export async function buildReport(dir: string, bands: Bands = DEFAULT_BANDS): Promise<RunReport> {
   const rows: SummaryRow[] = [];
   const categoriesOf = new Map<SummaryRow, string[]>();
   const problems: ResultFileProblem[] = [];
-  for (const file of await resultFiles(dir)) {
-    const read = await readResultRow(file, dir);
-    if (!read) continue;
+  const store = new ResultStore(dir);
+  await store.readEach(await store.listFiles(), (stored) => {
+    const read = resultRowOf(stored, dir);
+    if (!read) return;
     if (isResultFileProblem(read)) {
       problems.push(read);
-      continue;
+      return;
     }
     if (read.row.score !== null && bands !== DEFAULT_BANDS) read.row.band = bandWith(read.row.score, bands);
     rows.push(read.row);
     categoriesOf.set(read.row, read.categories);
-  }
+  });
   const groups = new Map<string, ReportGroup & { scores: number[] }>();
   for (const row of rows) {
     const key = `${row.prompt_id}\u0000${row.prompt_version}\u0000${row.model}`;

@@ -1,5 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import * as path from 'node:path';
+import { stat } from 'node:fs/promises';
+import { readStoredJson, walkResultFiles } from '../../engine/store/storedFiles';
 import type { CriticResult } from '../../shared/result';
 import { isCriticResult } from '../../shared/webviewMessages';
 import { recordedResult, type RecordedResult } from './previousResult';
@@ -10,32 +10,14 @@ interface CachedFile {
   entry: RecordedResult | null;
 }
 
-/** Every `*.json` under a folder, at any depth; failure records are skipped. */
-async function jsonFiles(folder: string): Promise<string[]> {
-  const files: string[] = [];
-  const queue = [folder];
-  while (queue.length > 0) {
-    const current = queue.shift()!;
-    for (const entry of await readdir(current, { withFileTypes: true }).catch(() => [])) {
-      const file = path.join(current, entry.name);
-      if (entry.isDirectory()) queue.push(file);
-      else if (entry.isFile() && entry.name.endsWith('.json') && !entry.name.endsWith('.failed.json')) files.push(file);
-    }
-  }
-  return files;
-}
-
 export async function readResultFile(file: string): Promise<CriticResult | undefined> {
-  try {
-    const value: unknown = JSON.parse(await readFile(file, 'utf8'));
-    return isCriticResult(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
+  const read = await readStoredJson(file);
+  return read && 'data' in read && isCriticResult(read.data) ? read.data : undefined;
 }
 
 /**
- * The results recorded in results folders (`<resultsDir>/results/**`). A file is read again only when its
+ * The results recorded in results folders (`<resultsDir>/results/**`, or a store root `<resultsDir>`: its manifests are
+ * not results and are passed over), listed as the results store lists them. A file is read again only when its
  * modification time or size changed, so a results folder of a large batch is read once per session.
  */
 export class ResultIndex {
@@ -44,7 +26,7 @@ export class ResultIndex {
   async entries(folders: readonly string[]): Promise<RecordedResult[]> {
     const entries: RecordedResult[] = [];
     for (const folder of new Set(folders)) {
-      for (const file of await jsonFiles(folder)) {
+      for await (const file of walkResultFiles(folder, { failures: false })) {
         const info = await stat(file).catch(() => undefined);
         if (!info) continue;
         let cached = this.files.get(file);

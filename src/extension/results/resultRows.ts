@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { isResultFileProblem, readResultRow, resultFiles, type ResultFileProblem } from '../../engine/store/runReport';
+import { ResultStore } from '../../engine/store/resultStore';
+import { isResultFileProblem, readResultRow, type ResultFileProblem } from '../../engine/store/runReport';
 import { isResultRowView, resultRowView, type ResultRowView } from '../../shared/resultsMessages';
 
 const STAT_CONCURRENCY = 64;
@@ -56,7 +57,7 @@ export class ResultRowsIndex {
   constructor(readonly dir: string) {}
 
   async refresh(): Promise<ResultRowView[]> {
-    const files = await resultFiles(this.dir);
+    const files = await new ResultStore(this.dir).listFiles();
     const seen = new Set(files);
     for (const file of this.entries.keys()) if (!seen.has(file)) this.entries.delete(file);
     await mapLimited(files, STAT_CONCURRENCY, async (file) => {

@@ -1,9 +1,10 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MAX_RESULT_FILE_BYTES } from '../../shared/limits';
+import { RESULTS_FOLDER as STORE_RESULTS } from '../../engine/store/resultStore';
+import { readStoredJson, walkResultFiles } from '../../engine/store/storedFiles';
 
 /** Where results recorded in a workspace folder live. */
-export const RESULTS_FOLDER = join('.cosmos-critic', 'results');
+export const RESULTS_FOLDER = join('.cosmos-critic', STORE_RESULTS);
 const FRESH_MS = 1000;
 
 interface RecordedPrompt {
@@ -48,14 +49,14 @@ export class RecordedResults {
   private async scan(roots: readonly string[]): Promise<void> {
     const seen = new Set<string>();
     for (const root of roots) {
-      for (const file of await resultFiles(join(root, RESULTS_FOLDER))) {
+      for await (const file of walkResultFiles(join(root, RESULTS_FOLDER), { failures: false })) {
         seen.add(file);
         const info = await stat(file).catch(() => undefined);
         if (!info) continue;
         const cached = this.files.get(file);
         if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) continue;
         // A file too large to be a result is not read (it would hold up every prompt's diagnostics).
-        this.files.set(file, { mtimeMs: info.mtimeMs, size: info.size, prompt: info.size > MAX_RESULT_FILE_BYTES ? null : await readRecordedPrompt(file) });
+        this.files.set(file, { mtimeMs: info.mtimeMs, size: info.size, prompt: await readRecordedPrompt(file) });
       }
     }
     const index = new Map<string, Set<string>>();
@@ -77,28 +78,11 @@ function indexKey(id: string, version: string): string {
   return `${id}\u0000${version}`;
 }
 
-/** Result files: `*.result.json` from the CLI, `*.json` from batch runs; failure records are skipped. */
-async function resultFiles(dir: string): Promise<string[]> {
-  const files: string[] = [];
-  const queue = [dir];
-  while (queue.length > 0) {
-    const current = queue.shift()!;
-    for (const entry of await readdir(current, { withFileTypes: true }).catch(() => [])) {
-      const path = join(current, entry.name);
-      if (entry.isDirectory()) queue.push(path);
-      else if (entry.isFile() && entry.name.endsWith('.json') && !entry.name.endsWith('.failed.json')) files.push(path);
-    }
-  }
-  return files;
-}
-
 async function readRecordedPrompt(file: string): Promise<RecordedPrompt | null> {
-  try {
-    const prompt = (JSON.parse(await readFile(file, 'utf8')) as { prompt?: { id?: unknown; version?: unknown; sha256?: unknown } }).prompt;
-    if (!prompt || typeof prompt.id !== 'string' || typeof prompt.sha256 !== 'string') return null;
-    if (typeof prompt.version !== 'string' && typeof prompt.version !== 'number') return null;
-    return { id: prompt.id, version: String(prompt.version), sha256: prompt.sha256 };
-  } catch {
-    return null;
-  }
+  const read = await readStoredJson(file);
+  if (!read || !('data' in read) || typeof read.data !== 'object' || read.data === null) return null;
+  const prompt = (read.data as { prompt?: { id?: unknown; version?: unknown; sha256?: unknown } }).prompt;
+  if (!prompt || typeof prompt.id !== 'string' || typeof prompt.sha256 !== 'string') return null;
+  if (typeof prompt.version !== 'string' && typeof prompt.version !== 'number') return null;
+  return { id: prompt.id, version: String(prompt.version), sha256: prompt.sha256 };
 }
