@@ -91,6 +91,31 @@ describe('engine workers (CPU)', () => {
     assert.equal(typeof result.reward!.score, 'number');
   });
 
+  it('a critique whose worker dies while it streams is run again, and its text reaches the listener once', async () => {
+    const critique = parsePromptFile(
+      `---\nid: workers-critic\nversion: 1\nmode: critic\nvideo: { fps: 2, max_pixels: 50176 }\ngeneration: { temperature: 0, max_new_tokens: 24 }\ntrials: 1\n---\n## system\nYou are a helpful video analyzer.\n\n## user\nDoes the video contain any anomalies?\n`,
+      null,
+    );
+    let attempt = 0;
+    let deltasInFirstTry = 0;
+    let killed = 0;
+    const p = await pool(1, { onJobStarted: (info) => (attempt = info.attempt) });
+    let streamed = '';
+    const result = await p.evaluate(videos[0]!, critique, {
+      onText: (trial, delta) => {
+        assert.equal(trial, 0);
+        streamed += delta;
+        if (attempt === 1 && ++deltasInFirstTry === 5 && killed === 0) {
+          killed++;
+          process.kill(p.pids[0]!, 'SIGKILL');
+        }
+      },
+    });
+    assert.equal(killed, 1, 'the worker was killed while the critique streamed');
+    assert.equal(attempt, 2, 'the job ran a second time');
+    assert.equal(streamed, result.critic!.trials[0]!.raw, 'the streamed text is the answer, once');
+  });
+
   it('a job whose worker dies on both tries is recorded as failed; the others finish', async () => {
     const p = await pool(2, { onJobStarted: ({ pid, video }) => video === videos[2] && process.kill(pid, 'SIGKILL') });
     const outDir = mkdtempSync(join(scratch, 'out-'));

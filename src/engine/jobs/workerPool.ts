@@ -128,9 +128,26 @@ export class WorkerPool {
 
   evaluate(video: string, prompt: PromptFile, options: EvaluateOptions = {}): Promise<CriticResult> {
     const { trials, seed, maxNewTokens, force } = options;
-    return this.submit<CriticResult>(video, { type: 'job', video, prompt, options: { trials, seed, maxNewTokens, force } }, options.signal, (event) => {
+    // A job run again (its worker died) streams its text from the start once more; generation is deterministic for a
+    // seed, so only what goes beyond the text already passed on is passed on, and a listener sees each trial once.
+    const passedOn: number[] = [];
+    let attemptSeen: number[] = [];
+    let attempt = 0;
+    return this.submit<CriticResult>(video, { type: 'job', video, prompt, options: { trials, seed, maxNewTokens, force } }, options.signal, (event, job) => {
+      if (job.attempts !== attempt) {
+        attempt = job.attempts;
+        attemptSeen = [];
+      }
       if (event.type === 'progress') options.onProgress?.(event.event);
-      else if (event.type === 'text') options.onText?.(event.trial, event.delta);
+      else if (event.type === 'text') {
+        const from = attemptSeen[event.trial] ?? 0;
+        const to = from + event.delta.length;
+        attemptSeen[event.trial] = to;
+        const already = passedOn[event.trial] ?? 0;
+        if (to <= already) return;
+        passedOn[event.trial] = to;
+        options.onText?.(event.trial, event.delta.slice(Math.max(0, already - from)));
+      }
     });
   }
 
