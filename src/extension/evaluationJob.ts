@@ -174,7 +174,11 @@ export async function evaluateInPanel(host: Services, video: vscode.Uri, prompt:
 
   const { result, resultFile, writeError } = outcome;
   host.afterJob(null);
-  if (writeError) log.warn(`  could not write the result file: ${writeError.message}`);
+  if (writeError) {
+    // The verdict is shown; only its file is missing, so the user learns where to write it.
+    log.warn(`  could not write the result file: ${writeError.message}`);
+    void showJobError(writeError);
+  }
   log.info(`  ${video.fsPath}: ${resultSummary(result)}${resultFile ? `; result → ${resultFile}` : ''}`);
   panel.finishJob(jobId, 'done');
   panel.setResult(result, resultFile);

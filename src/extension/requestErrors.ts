@@ -39,6 +39,8 @@ export function settingFix(code: ErrorCode): { label: string; setting: string } 
       return { label: 'Set ffmpeg Path', setting: 'cosmosCritic.ffmpegPath' };
     case 'model-missing':
       return { label: 'Set Model Folder', setting: 'cosmosCritic.modelPath' };
+    case 'output-unwritable':
+      return { label: 'Set Results Folder', setting: 'cosmosCritic.resultsDir' };
     default:
       return undefined;
   }

@@ -116,6 +116,7 @@ describe('the server boundary', () => {
   it('the client offers a setting by code: ffmpeg only for ffmpeg-missing, never for an unreadable video', () => {
     assert.deepEqual(settingFix('ffmpeg-missing'), { label: 'Set ffmpeg Path', setting: 'cosmosCritic.ffmpegPath' });
     assert.deepEqual(settingFix('model-missing'), { label: 'Set Model Folder', setting: 'cosmosCritic.modelPath' });
-    for (const code of ERROR_CODES.filter((c) => c !== 'ffmpeg-missing' && c !== 'model-missing')) assert.equal(settingFix(code), undefined, code);
+    assert.deepEqual(settingFix('output-unwritable'), { label: 'Set Results Folder', setting: 'cosmosCritic.resultsDir' });
+    for (const code of ERROR_CODES.filter((c) => c !== 'ffmpeg-missing' && c !== 'model-missing' && c !== 'output-unwritable')) assert.equal(settingFix(code), undefined, code);
   });
 });
