@@ -177,7 +177,7 @@ export async function evaluateInPanel(host: Services, video: vscode.Uri, prompt:
   if (writeError) {
     // The verdict is shown; only its file is missing, so the user learns where to write it.
     log.warn(`  could not write the result file: ${writeError.message}`);
-    void showJobError(writeError);
+    void showJobError(host, writeError);
   }
   log.info(`  ${video.fsPath}: ${resultSummary(result)}${resultFile ? `; result → ${resultFile}` : ''}`);
   panel.finishJob(jobId, 'done');
