@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame } from 'playwright-core';
 import type { CriticResult } from '../../src/shared/result';
@@ -170,7 +170,12 @@ describe('Live prompt re-runs in a real VS Code workbench', () => {
     }
   };
   const resultsDir = (): string => join(driver().workspace, '.cosmos-critic', 'results');
-  const resultFile = (version: number): string => join(resultsDir(), `h264.${PROMPT_ID}-v${version}.result.json`);
+  // The results store's name: the video's name with its extension, the prompt's id and version, the model (the tiny
+  // model folder's name and its precision).
+  const resultName = (version: number): string => `${basename(VIDEO)}.${PROMPT_ID}-v${version}.tiny-model-fp32.json`;
+  const resultFolder = (): string => join(resultsDir(), dirname(VIDEO));
+  const resultFile = (version: number): string => join(resultFolder(), resultName(version));
+  const resultNames = (): string[] => readdirSync(resultFolder()).filter((name) => name.endsWith('.json') && !name.endsWith('.failed.json')).sort();
   const videoFile = (): string => join(driver().workspace, VIDEO);
 
   /** The comparison view's frame, found again should the webview have been replaced. */
@@ -220,7 +225,7 @@ describe('Live prompt re-runs in a real VS Code workbench', () => {
         assert.match(row.note, new RegExp(`^${PROMPT_ID} v1: 1 of 1 pinned video done`));
         assert.equal(await w.page.locator(workbench.editorTab(COMPARE_TAB)).count(), 1, `no tab titled "${COMPARE_TAB}"`);
         assert.ok(existsSync(resultFile(1)), `${resultFile(1)} was not written`);
-        assert.deepEqual(readdirSync(resultsDir()).filter((name) => name.endsWith('.result.json')), [`h264.${PROMPT_ID}-v1.result.json`]);
+        assert.deepEqual(resultNames(), [resultName(1)]);
         const v1 = readResult(resultFile(1));
         assert.equal(v1.prompt.version, 1);
         assert.equal(v1.model.device, 'cpu');
@@ -293,8 +298,8 @@ describe('Live prompt re-runs in a real VS Code workbench', () => {
         assert.ok(existsSync(resultFile(1)), `${resultFile(1)} is gone`);
         assert.ok(existsSync(resultFile(2)), `${resultFile(2)} was not written`);
         assert.deepEqual(
-          readdirSync(resultsDir()).filter((name) => name.endsWith('.result.json')).sort(),
-          [`h264.${PROMPT_ID}-v1.result.json`, `h264.${PROMPT_ID}-v2.result.json`],
+          resultNames(),
+          [resultName(1), resultName(2)],
         );
       });
       // The save started it, as a live re-run (the code lens started the first run).
