@@ -1,19 +1,17 @@
 // The results browser's Calibration tab, run from the built bundle in headless Chromium with the host's messages
 // posted to it as the extension posts them.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { evaluateLabels } from '../../src/engine/eval/evaluateLabels';
 import { metricsFromRows } from '../../src/engine/eval/extraMetrics';
 import { parseTableText } from '../../src/engine/eval/tableFile';
 import type { ScoredVideo } from '../../src/engine/eval/resultsSource';
-import { ROOT, requireBuilt } from './builtArtifacts';
+import { launchChromium, openWebview } from './webviewPage';
 
-const CHROMIUM = process.env.COSMOS_CRITIC_E2E_CHROMIUM || '/usr/bin/chromium';
 let browser: Browser;
 let page: Page;
 let scratch: string;
@@ -32,19 +30,9 @@ function report() {
 }
 
 before(async () => {
-  const script = requireBuilt(resolve(ROOT, 'dist', 'webview', 'results.js'));
   scratch = mkdtempSync(join(tmpdir(), 'cosmos-critic-calibration-tab-'));
-  const html = join(scratch, 'index.html');
-  writeFileSync(
-    html,
-    `<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="${pathToFileURL(resolve(ROOT, 'media', 'results.css')).href}"></head><body><div id="app"></div>
-<script>window.posted = []; let state; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m), getState: () => state, setState: (s) => { state = s; } });</script>
-<script src="${pathToFileURL(script).href}"></script></body></html>`,
-  );
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--allow-file-access-from-files'] });
-  page = await browser.newPage();
-  await page.goto(pathToFileURL(html).href);
-  await page.waitForFunction(() => (window as unknown as { posted: Array<{ type: string }> }).posted.some((m) => m.type === 'ready'));
+  browser = await launchChromium();
+  page = await openWebview(browser, scratch, 'results.js', 'results.css', 'index');
 });
 after(async () => {
   await browser?.close();

@@ -1,17 +1,15 @@
 // The player's reward band under the bands in force, in the built webview (headless Chromium, the host's messages
 // posted as the extension posts them).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { CriticResult } from '../../src/shared/result';
 import type { PlayerView } from '../../src/shared/webviewMessages';
-import { ROOT, requireBuilt } from './builtArtifacts';
+import { launchChromium, openWebview } from './webviewPage';
 
-const CHROMIUM = process.env.COSMOS_CRITIC_E2E_CHROMIUM || '/usr/bin/chromium';
 let browser: Browser;
 let page: Page;
 let scratch: string;
@@ -52,17 +50,8 @@ const view = (bands?: PlayerView['bands']): PlayerView => ({
 
 before(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'cosmos-critic-player-bands-'));
-  const html = join(scratch, 'player.html');
-  writeFileSync(
-    html,
-    `<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="${pathToFileURL(resolve(ROOT, 'media', 'player.css')).href}"></head><body><div id="app"></div>
-<script>window.posted = []; let state; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m), getState: () => state, setState: (s) => { state = s; } });</script>
-<script src="${pathToFileURL(requireBuilt(resolve(ROOT, 'dist', 'webview', 'player.js'))).href}"></script></body></html>`,
-  );
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--allow-file-access-from-files'] });
-  page = await browser.newPage();
-  await page.goto(pathToFileURL(html).href);
-  await page.waitForFunction(() => (window as unknown as { posted: Array<{ type: string }> }).posted.some((m) => m.type === 'ready'));
+  browser = await launchChromium();
+  page = await openWebview(browser, scratch, 'player.js', 'player.css', 'player');
 });
 after(async () => {
   await browser?.close();

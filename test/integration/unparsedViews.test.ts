@@ -2,19 +2,18 @@
 // them): the player shows no score but the model's raw text; the results browser gives it its own band colour,
 // distinct from `low` and `failed` in each of VS Code's themes.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { CriticResult } from '../../src/shared/result';
 import type { ResultRowView } from '../../src/shared/resultsMessages';
 import type { VideoProbe } from '../../src/shared/video';
 import type { PlayerView } from '../../src/shared/webviewMessages';
-import { ROOT, requireBuilt } from './builtArtifacts';
+import { launchChromium, openWebview } from './webviewPage';
 
-const CHROMIUM = process.env.COSMOS_CRITIC_E2E_CHROMIUM || '/usr/bin/chromium';
 let browser: Browser;
 let scratch: string;
 
@@ -47,27 +46,9 @@ const unparsed: CriticResult = {
   created_at: '2026-01-01T00:00:00.000Z',
 };
 
-function page(bundle: string, css: string, name: string): string {
-  const html = join(scratch, `${name}.html`);
-  writeFileSync(
-    html,
-    `<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="${pathToFileURL(resolve(ROOT, 'media', css)).href}"></head><body><div id="app"></div>
-<script>window.posted = []; let state; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m), getState: () => state, setState: (s) => { state = s; } });</script>
-<script src="${pathToFileURL(requireBuilt(resolve(ROOT, 'dist', 'webview', bundle))).href}"></script></body></html>`,
-  );
-  return pathToFileURL(html).href;
-}
-
-async function open(url: string): Promise<Page> {
-  const p = await browser.newPage();
-  await p.goto(url);
-  await p.waitForFunction(() => (window as unknown as { posted: Array<{ type: string }> }).posted.some((m) => m.type === 'ready'));
-  return p;
-}
-
 before(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'cosmos-critic-unparsed-views-'));
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--allow-file-access-from-files'] });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
@@ -76,7 +57,7 @@ after(async () => {
 
 describe('an unparsed critique in the webviews', () => {
   it('the player: "Unparsed", no score, the raw text of each trial', async () => {
-    const p = await open(page('player.js', 'player.css', 'player'));
+    const p = await openWebview(browser, scratch, 'player.js', 'player.css', 'player');
     const view: PlayerView = {
       probe,
       playback: { videoUri: pathToFileURL('/videos/ball.mp4').href, proxy: false, note: null, progress: null, failed: false },
@@ -96,7 +77,7 @@ describe('an unparsed critique in the webviews', () => {
   });
 
   it('the results browser: its own filter, count and colour, distinct from low and failed in every theme', async () => {
-    const p = await open(page('results.js', 'results.css', 'results'));
+    const p = await openWebview(browser, scratch, 'results.js', 'results.css', 'results');
     const row = (video: string, status: ResultRowView['status'], score: number | null, band: string | null): ResultRowView => ({
       video, prompt_id: 'critic', prompt_version: '1', model: 'tiny', mode: 'critic', status, score, band,
       anomaly: null, violations: status === 'failed' ? null : 0, categories: '', duration_s: 3, error: status === 'failed' ? 'not a video' : null, result_file: null,
