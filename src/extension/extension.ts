@@ -6,6 +6,7 @@ import { disposeOutputLog, outputLog } from './outputLog';
 import { PlayerPanel } from './playerPanel';
 import { registerLiveRerun } from './prompts/liveRerun';
 import { ResultsPanel } from './results/resultsPanel';
+import { registerReviewSerializer } from './review/reviewCommands';
 import { createServices } from './services';
 import { BackendStatus } from './statusBar';
 
@@ -50,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): void {
     services.prompts,
     PlayerPanel.registerSerializer(services),
     ResultsPanel.registerSerializer(services),
+    registerReviewSerializer(services),
     startWithPromptFiles(services.client),
     status,
     new vscode.Disposable(disposeOutputLog),

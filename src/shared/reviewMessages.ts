@@ -5,6 +5,7 @@
 import type { LabelEntry, LabelledViolation, LabelValue } from './labelEntry';
 import type { CriticResult } from './result';
 import { isIndex, isObject } from './guards';
+import { parseReviewSource, type ReviewSource } from './reviewState';
 import { isCriticResult, isPlaybackView, type PlaybackView } from './webviewMessages';
 
 /** The video under review, and where the review stands. */
@@ -34,6 +35,8 @@ export interface ReviewLabel {
 
 export type ToReviewMessage =
   | { type: 'show'; item: ReviewItemView }
+  /** Which review this is, for the view to keep in its state (a reloaded window reopens it from there). */
+  | { type: 'source'; source: ReviewSource }
   | { type: 'playback'; index: number; playback: PlaybackView }
   /** A save finished: `error` says why it failed (the label stays in the view and is sent again with the next change). */
   | { type: 'saved'; index: number; labelled: number; error: string | null };
@@ -120,6 +123,10 @@ export function parseToReviewMessage(value: unknown): ToReviewMessage | undefine
   switch (value.type) {
     case 'show':
       return isItem(value.item) ? { type: 'show', item: value.item } : undefined;
+    case 'source': {
+      const source = parseReviewSource(value.source);
+      return source ? { type: 'source', source } : undefined;
+    }
     case 'playback':
       return isIndex(value.index) && isPlaybackView(value.playback) ? { type: 'playback', index: value.index, playback: value.playback } : undefined;
     case 'saved':

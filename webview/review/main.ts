@@ -4,6 +4,7 @@ import type { LabelValue } from '../../src/shared/labelEntry.js';
 import type { CriticResult } from '../../src/shared/result.js';
 import { keyLabel, REVIEW_KEYMAP, reviewActionFor, scoreOf, type ReviewAction } from '../../src/shared/reviewKeymap.js';
 import { parseToReviewMessage, type FromReviewMessage, type ReviewItemView, type ToReviewMessage } from '../../src/shared/reviewMessages.js';
+import { parseReviewState, type ReviewState } from '../../src/shared/reviewState.js';
 import type { PlaybackView } from '../../src/shared/webviewMessages.js';
 import { vscodeApi } from '../vscodeApi.js';
 import { formatMarkerTime, MARKER_CATEGORIES, markerCategory } from '../player/markerLayout.js';
@@ -11,7 +12,7 @@ import { draftFromReview, edit, labelFromDraft, stepSelection, undecided, undo, 
 import { createReviewTimeline } from './reviewTimeline.js';
 import { snapToFrame, type Span } from './timelineGeometry.js';
 
-const api = vscodeApi<FromReviewMessage, { keysShown: boolean }>();
+const api = vscodeApi<FromReviewMessage, ReviewState>();
 const app = document.getElementById('app') ?? document.body;
 
 let item: ReviewItemView | undefined;
@@ -20,7 +21,13 @@ let history: DraftHistory | undefined;
 const drafts = new Map<string, DraftHistory>();
 /** What was last sent to be saved, per video, so unchanged labels are not written again. */
 const sent = new Map<string, string>();
-let keysShown = (api.getState() as { keysShown?: boolean } | undefined)?.keysShown ?? true;
+/** Kept with `setState`: which review this is and the video shown, so that a reloaded window reopens it there. */
+const state: ReviewState = parseReviewState(api.getState()).state;
+let keysShown = state.keysShown;
+
+function keepState(): void {
+  api.setState({ ...state, keysShown });
+}
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
@@ -168,7 +175,7 @@ function showKeys(shown: boolean): void {
   keysShown = shown;
   keysTable.hidden = !shown;
   keysToggle.setAttribute('aria-expanded', String(shown));
-  api.setState({ keysShown });
+  keepState();
 }
 
 function change(edit_: DraftChange): void {
@@ -394,6 +401,10 @@ function receive(message: ToReviewMessage): void {
     case 'show': {
       const same = item?.labelKey === message.item.labelKey;
       item = message.item;
+      if (state.video !== item.video) {
+        state.video = item.video;
+        keepState();
+      }
       history = drafts.get(item.labelKey) ?? { current: draftFromReview(item.result?.violations ?? [], item.saved), past: [] };
       drafts.set(item.labelKey, history);
       if (!same) {
@@ -404,6 +415,10 @@ function receive(message: ToReviewMessage): void {
       render();
       return;
     }
+    case 'source':
+      state.source = message.source;
+      keepState();
+      return;
     case 'playback':
       if (item?.index !== message.index) return;
       item.playback = message.playback;

@@ -42,3 +42,12 @@ export function resumeIndex(order: readonly string[], labelled: (video: string) 
   }
   return Math.max(0, from);
 }
+
+/**
+ * Index to reopen a restored review at: the video it showed when it was saved, if still in the order (labelled or
+ * not: the user was looking at it); else where a new review would resume (`resumeIndex`); 0 for an empty order.
+ */
+export function restoreIndex(order: readonly string[], labelled: (video: string) => boolean, shown: string | null, last: string | null): number {
+  const at = shown === null ? -1 : order.indexOf(shown);
+  return at >= 0 ? at : Math.max(0, resumeIndex(order, labelled, last));
+}

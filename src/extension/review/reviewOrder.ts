@@ -1,5 +1,6 @@
 // Which videos a review goes through, and in what order: pure, so it is testable without VS Code.
 import * as path from 'node:path';
+import type { ReviewOrderRow } from '../../shared/reviewState';
 import type { SummaryRow } from '../../shared/summaryRow';
 
 export interface ReviewEntry {
@@ -30,6 +31,18 @@ export function reviewEntries(rows: readonly SummaryRow[], resolve: (resultFile:
     else if (!known.resultFile && resultFile) known.resultFile = resultFile;
   }
   return [...byVideo.values()];
+}
+
+/**
+ * The entries of a review: the folder's rows in the order given (only rows of the folder count: the order names them,
+ * it cannot add files), else all of them; only videos under `under` when given. The same source gives the same
+ * entries, so a restored review walks the videos it walked before.
+ */
+export function entriesOf(rows: readonly SummaryRow[], resolve: (resultFile: string) => string | undefined, choice: { under?: string | null; order?: readonly ReviewOrderRow[] | null }): ReviewEntry[] {
+  const { order } = choice;
+  const byKey = new Map(rows.map((r) => [`${r.video}\u0000${r.result_file ?? ''}`, r]));
+  const chosen = order ? order.flatMap((o) => byKey.get(`${o.video}\u0000${o.resultFile ?? ''}`) ?? []) : rows;
+  return reviewEntries(chosen, resolve, { under: choice.under ?? undefined, ordered: Boolean(order) });
 }
 
 /** How the labels file names a video: its path under the workspace folder ("/"-separated), else the absolute path. */

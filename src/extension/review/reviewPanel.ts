@@ -4,9 +4,10 @@ import { userInfo } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LabelStore } from '../../engine/labels/labelStore';
-import { readReviewPosition, resumeIndex, saveReviewPosition } from '../../engine/labels/reviewPosition';
+import { readReviewPosition, restoreIndex, resumeIndex, saveReviewPosition } from '../../engine/labels/reviewPosition';
 import type { CriticResult } from '../../shared/result';
 import { parseFromReviewMessage, type FromReviewMessage, type ReviewItemView, type ToReviewMessage } from '../../shared/reviewMessages';
+import type { ReviewSource } from '../../shared/reviewState';
 import { isCriticResult, type PlaybackView } from '../../shared/webviewMessages';
 import { outputLog } from '../outputLog';
 import { preparePlayback } from '../playbackSource';
@@ -48,7 +49,8 @@ async function readResult(file: string | null): Promise<CriticResult | null> {
 export class ReviewPanel {
   private static readonly panels = new Map<string, ReviewPanel>();
 
-  static async open(host: Services, dir: string, entries: ReviewEntry[]): Promise<ReviewPanel | undefined> {
+  static async open(host: Services, source: ReviewSource, entries: ReviewEntry[]): Promise<ReviewPanel | undefined> {
+    const { dir } = source;
     if (entries.length === 0) {
       void vscode.window.showWarningMessage(`No videos with results in ${resultsDirLabel(dir)} to review: critique some videos first.`);
       return undefined;
@@ -58,6 +60,8 @@ export class ReviewPanel {
     if (existing) {
       existing.entries = entries;
       existing.keys = existing.labelKeys(entries);
+      existing.source = source;
+      existing.post({ type: 'source', source });
       existing.panel.reveal();
       await existing.go(existing.resume(await readReviewPosition(labelsFile)));
       return existing;
@@ -69,9 +73,32 @@ export class ReviewPanel {
       retainContextWhenHidden: true,
       localResourceRoots: ReviewPanel.roots(host, entries),
     });
-    const review = new ReviewPanel(panel, host, dir, store, entries);
+    const review = new ReviewPanel(panel, host, source, store, entries);
     review.index = review.resume(await readReviewPosition(labelsFile));
     return review;
+  }
+
+  /** Whether a review of `dir` is open in this window. */
+  static isOpen(dir: string): boolean {
+    return ReviewPanel.panels.has(path.resolve(dir));
+  }
+
+  /**
+   * Takes over a panel VS Code kept through a window reload: the same review (`entries`, chosen again from `source`)
+   * at the video it showed, `shown`, when that is still in it, else where a new review would resume.
+   */
+  static async restore(host: Services, panel: vscode.WebviewPanel, source: ReviewSource, entries: ReviewEntry[], shown: string | null): Promise<ReviewPanel> {
+    const labelsFile = path.join(source.dir, LABELS_FILE_NAME);
+    const store = await LabelStore.open(labelsFile, { user: reviewer() });
+    const review = new ReviewPanel(panel, host, source, store, entries);
+    const folders = ReviewPanel.workspaceFolders();
+    const last = await readReviewPosition(labelsFile);
+    review.index = restoreIndex(review.keys, (key) => store.get(key) !== undefined, shown === null ? null : labelKeyOf(shown, folders), last?.video ?? null);
+    return review;
+  }
+
+  private static workspaceFolders(): string[] {
+    return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
   }
 
   /** The webview reads its script and style, the videos' folders and the playable copies: nothing else. */
@@ -81,6 +108,7 @@ export class ReviewPanel {
   }
 
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly dir: string;
   private keys: string[];
   private index = 0;
   private item: ReviewItemView | undefined;
@@ -90,12 +118,15 @@ export class ReviewPanel {
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     private readonly host: Services,
-    private readonly dir: string,
+    private source: ReviewSource,
     private readonly store: LabelStore,
     private entries: ReviewEntry[],
   ) {
-    ReviewPanel.panels.set(path.resolve(dir), this);
+    this.dir = source.dir;
+    ReviewPanel.panels.set(path.resolve(this.dir), this);
     this.keys = this.labelKeys(entries);
+    // A panel restored after a reload comes without these; a new one has them already.
+    panel.webview.options = { enableScripts: true, localResourceRoots: ReviewPanel.roots(host, entries) };
     panel.iconPath = vscode.Uri.joinPath(host.extensionUri, 'media', 'icon.svg');
     panel.webview.html = renderWebviewPage(panel.webview, {
       title: panel.title,
@@ -109,7 +140,7 @@ export class ReviewPanel {
   }
 
   private labelKeys(entries: readonly ReviewEntry[]): string[] {
-    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+    const folders = ReviewPanel.workspaceFolders();
     return entries.map((e) => labelKeyOf(e.video, folders));
   }
 
@@ -184,6 +215,8 @@ export class ReviewPanel {
   private async handle(message: FromReviewMessage): Promise<void> {
     switch (message.type) {
       case 'ready':
+        // The view keeps the source in its state, so that a window reload can reopen this review.
+        this.post({ type: 'source', source: this.source });
         if (this.item && this.item.index === this.index) this.post({ type: 'show', item: this.item });
         else await this.go(this.index);
         return;
