@@ -69,7 +69,7 @@ describe('review mode: label a batch of critiques from the keyboard', () => {
       labelsFile = join(results, 'labels.jsonl');
       for (const [name, key] of Object.entries(CLIPS)) {
         copyFileSync(videoPath(key), join(workspace, name));
-        await cli(['critique', join(workspace, name), '--endpoint', critic.baseUrl, '--model-name', MODEL_NAME, '--out', join(results, 'results')]);
+        await cli(['critique', join(workspace, name), '--endpoint', critic.baseUrl, '--model-name', MODEL_NAME, '--out', results]);
       }
       wb = await startWorkbench({
         name: 'review-mode',
@@ -206,5 +206,19 @@ describe('review mode: label a batch of critiques from the keyboard', () => {
     assert.equal(run.timestamps.videos, 5);
     assert.equal(run.timestamps.labelled, timed + 1);
     await w().screenshot('review-done');
+  });
+
+  it('comes back after a window reload, at the video it showed, with the labels it had', { timeout: 180_000 }, async () => {
+    const frame = await w().webviewFrame(ui.timeline);
+    await frame.locator(ui.title).click();
+    await press('j');
+    await waitForVideo(frame, 1);
+    await press('j');
+    await waitForVideo(frame, 2);
+    await w().step('reload the window', () => w().runCommand('Developer: Reload Window'));
+    const restored = await w().step('the review view comes back', () => w().webviewFrame(ui.title, { hasText: '(3 of 5)', timeoutMs: 90_000 }));
+    assert.match(await text(restored, ui.progress), /^5 of 5 labelled/);
+    assert.equal(labels().length, 5, 'the reload lost no label');
+    await w().screenshot('review-restored');
   });
 });

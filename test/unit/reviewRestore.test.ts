@@ -165,16 +165,3 @@ describe('choosing the videos of a restored review again', () => {
     assert.deepEqual(entriesOf(rows, resolve, { under: null, order }).map((e) => e.video), ['/w/b.mp4']);
   });
 });
-
-describe('review panels come back after a window reload', () => {
-  const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { activationEvents: string[] };
-  const source = (file: string) => readFileSync(join(__dirname, '..', '..', 'src', 'extension', file), 'utf8');
-
-  it('the review view type has a serializer, registered at activation, and an activation event', () => {
-    const viewType = /export const REVIEW_VIEW_TYPE = '([^']+)'/.exec(source('review/reviewPanel.ts'))?.[1];
-    assert.equal(viewType, 'cosmosCritic.review');
-    assert.match(source('review/reviewCommands.ts'), /registerWebviewPanelSerializer\(REVIEW_VIEW_TYPE,/);
-    assert.match(source('extension.ts'), /registerReviewSerializer\(services\)/);
-    assert.ok(manifest.activationEvents.includes(`onWebviewPanel:${viewType}`));
-  });
-});

@@ -90,6 +90,8 @@ export class ReviewPanel {
   static async restore(host: Services, panel: vscode.WebviewPanel, source: ReviewSource, entries: ReviewEntry[], shown: string | null): Promise<ReviewPanel> {
     const labelsFile = path.join(source.dir, LABELS_FILE_NAME);
     const store = await LabelStore.open(labelsFile, { user: reviewer() });
+    // A panel restored after a reload comes without its options; a new one is created with them.
+    panel.webview.options = { enableScripts: true, localResourceRoots: ReviewPanel.roots(host, entries) };
     const review = new ReviewPanel(panel, host, source, store, entries);
     const folders = ReviewPanel.workspaceFolders();
     const last = await readReviewPosition(labelsFile);
@@ -125,8 +127,6 @@ export class ReviewPanel {
     this.dir = source.dir;
     ReviewPanel.panels.set(path.resolve(this.dir), this);
     this.keys = this.labelKeys(entries);
-    // A panel restored after a reload comes without these; a new one has them already.
-    panel.webview.options = { enableScripts: true, localResourceRoots: ReviewPanel.roots(host, entries) };
     panel.iconPath = vscode.Uri.joinPath(host.extensionUri, 'media', 'icon.svg');
     panel.webview.html = renderWebviewPage(panel.webview, {
       title: panel.title,
