@@ -208,7 +208,13 @@ describe('Live prompt re-runs in a real VS Code workbench', () => {
       await w.step(`clicking the code lens "${LENS}"`, () => w.page.locator(editor.codeLens).filter({ hasText: LENS }).first().click({ timeout: 10_000 }));
       // Loading the model, decoding the video and encoding it on the CPU: seconds on the tiny model.
       compareFrame = await w.webviewFrame(promptCompare.row, { timeoutMs: 60_000 });
-      const row = await w.waitFor('the comparison view to show v1 of the prompt done on h264.mp4', compareRow, (s) => s.status === 'done', { timeoutMs: 180_000 });
+      // The row is done as its result arrives; the run's note follows once the run has finished.
+      const row = await w.waitFor(
+        'the comparison view to show v1 of the prompt done on h264.mp4, and the run finished',
+        compareRow,
+        (s) => s.status === 'done' && !s.note.startsWith('Running'),
+        { timeoutMs: 180_000 },
+      );
       await w.screenshot('first-run-done');
       await w.step('checking the first run in the comparison view', async () => {
         assert.equal(row.sections, 1, 'one section per pinned video');
@@ -275,7 +281,7 @@ describe('Live prompt re-runs in a real VS Code workbench', () => {
       const row = await w.waitFor(
         'the comparison view to show v2 done beside v1',
         compareRow,
-        (s) => s.status === 'done' && s.currentTitle === 'This version (v2)' && s.currentMeta.startsWith('v2 ') && s.previousMeta.startsWith('v1 '),
+        (s) => s.status === 'done' && s.currentTitle === 'This version (v2)' && s.currentMeta.startsWith('v2 ') && s.previousMeta.startsWith('v1 ') && !s.note.startsWith('Running'),
         { timeoutMs: 180_000 },
       );
       await w.screenshot('live-rerun-done');
