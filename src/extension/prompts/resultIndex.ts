@@ -1,14 +1,8 @@
-import { stat } from 'node:fs/promises';
+import { ChangedFileCache } from '../../engine/store/changedFileCache';
 import { readStoredJson, walkResultFiles } from '../../engine/store/storedFiles';
 import type { CriticResult } from '../../shared/result';
 import { isCriticResult } from '../../shared/webviewMessages';
 import { recordedResult, type RecordedResult } from './previousResult';
-
-interface CachedFile {
-  mtimeMs: number;
-  size: number;
-  entry: RecordedResult | null;
-}
 
 export async function readResultFile(file: string): Promise<CriticResult | undefined> {
   const read = await readStoredJson(file);
@@ -21,21 +15,17 @@ export async function readResultFile(file: string): Promise<CriticResult | undef
  * modification time or size changed, so a results folder of a large batch is read once per session.
  */
 export class ResultIndex {
-  private readonly files = new Map<string, CachedFile>();
+  private readonly files = new ChangedFileCache<RecordedResult | null>();
 
   async entries(folders: readonly string[]): Promise<RecordedResult[]> {
     const entries: RecordedResult[] = [];
     for (const folder of new Set(folders)) {
       for await (const file of walkResultFiles(folder, { failures: false })) {
-        const info = await stat(file).catch(() => undefined);
-        if (!info) continue;
-        let cached = this.files.get(file);
-        if (!cached || cached.mtimeMs !== info.mtimeMs || cached.size !== info.size) {
-          const result = await readResultFile(file);
-          cached = { mtimeMs: info.mtimeMs, size: info.size, entry: result ? recordedResult(file, result, info.mtimeMs) : null };
-          this.files.set(file, cached);
-        }
-        if (cached.entry) entries.push(cached.entry);
+        const cached = await this.files.get(file, async (path, mtimeMs) => {
+          const result = await readResultFile(path);
+          return result ? recordedResult(path, result, mtimeMs) : null;
+        });
+        if (cached?.value) entries.push(cached.value);
       }
     }
     return entries;

@@ -1,5 +1,6 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { ChangedFileCache } from '../../engine/store/changedFileCache';
 import { ResultStore } from '../../engine/store/resultStore';
 import { isResultFileProblem, readResultRow, type ResultFileProblem } from '../../engine/store/runReport';
 import { isResultRowView, resultRowView, type ResultRowView } from '../../shared/resultsMessages';
@@ -7,8 +8,6 @@ import { isResultRowView, resultRowView, type ResultRowView } from '../../shared
 const STAT_CONCURRENCY = 64;
 
 interface Entry {
-  mtimeMs: number;
-  size: number;
   row: ResultRowView | undefined;
   /** Why the file is not counted, when it is damaged or incomplete. */
   problem?: string;
@@ -52,34 +51,27 @@ async function summaryRows(dir: string): Promise<ResultRowView[]> {
  * folder of thousands of results while a batch writes into it stays cheap.
  */
 export class ResultRowsIndex {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new ChangedFileCache<Entry>();
 
   constructor(readonly dir: string) {}
 
   async refresh(): Promise<ResultRowView[]> {
     const files = await new ResultStore(this.dir).listFiles();
-    const seen = new Set(files);
-    for (const file of this.entries.keys()) if (!seen.has(file)) this.entries.delete(file);
-    await mapLimited(files, STAT_CONCURRENCY, async (file) => {
-      const info = await stat(file).catch(() => undefined);
-      if (!info) {
-        this.entries.delete(file);
-        return;
-      }
-      const known = this.entries.get(file);
-      if (known && known.mtimeMs === info.mtimeMs && known.size === info.size) return;
-      const read = await readResultRow(file, this.dir);
-      if (isResultFileProblem(read)) this.entries.set(file, { mtimeMs: info.mtimeMs, size: info.size, row: undefined, problem: read.problem });
-      else this.entries.set(file, { mtimeMs: info.mtimeMs, size: info.size, row: read ? resultRowView(read.row) : undefined });
-    });
+    this.entries.keepOnly(new Set(files));
+    const reads = await mapLimited(files, STAT_CONCURRENCY, (file) =>
+      this.entries.get(file, async (path): Promise<Entry> => {
+        const read = await readResultRow(path, this.dir);
+        return isResultFileProblem(read) ? { row: undefined, problem: read.problem } : { row: read ? resultRowView(read.row) : undefined };
+      }),
+    );
     // The player and batches name their files differently: one video × prompt × model may have two; the newest counts.
-    const newest = new Map<string, Entry & { row: ResultRowView }>();
-    for (const file of files) {
-      const entry = this.entries.get(file);
-      if (!entry?.row) continue;
-      const key = rowKey(entry.row);
+    const newest = new Map<string, { row: ResultRowView; mtimeMs: number }>();
+    for (const read of reads) {
+      const row = read?.value.row;
+      if (!row) continue;
+      const key = rowKey(row);
       const known = newest.get(key);
-      if (!known || entry.mtimeMs > known.mtimeMs) newest.set(key, entry as Entry & { row: ResultRowView });
+      if (!known || read.mtimeMs > known.mtimeMs) newest.set(key, { row, mtimeMs: read.mtimeMs });
     }
     const rows = [...newest.values()].map((entry) => entry.row);
     return rows.length > 0 || files.length > 0 ? rows : summaryRows(this.dir);
@@ -87,7 +79,7 @@ export class ResultRowsIndex {
 
   /** The files of the last refresh that could not be counted (damaged, cut short, incomplete), each with why. */
   problems(): ResultFileProblem[] {
-    return [...this.entries].flatMap(([file, entry]) => (entry.problem ? [{ file, problem: entry.problem }] : []));
+    return [...this.entries.entries()].flatMap(([file, entry]) => (entry.value.problem ? [{ file, problem: entry.value.problem }] : []));
   }
 
   /** The row a result file (as a row names it, relative to the folder) belongs to. */

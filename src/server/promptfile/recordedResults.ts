@@ -1,6 +1,6 @@
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RESULTS_FOLDER as STORE_RESULTS } from '../../engine/store/resultStore';
+import { ChangedFileCache } from '../../engine/store/changedFileCache';
 import { readStoredJson, walkResultFiles } from '../../engine/store/storedFiles';
 
 /** Where results recorded in a workspace folder live. */
@@ -13,18 +13,12 @@ interface RecordedPrompt {
   sha256: string;
 }
 
-interface CachedFile {
-  mtimeMs: number;
-  size: number;
-  prompt: RecordedPrompt | null;
-}
-
 /**
  * The prompt hashes that results in `<folder>/.cosmos-critic/results/**.json` recorded, per prompt id and version.
  * Files are read only when they are new or their mtime or size changed; the folders are walked at most once a second.
  */
 export class RecordedResults {
-  private readonly files = new Map<string, CachedFile>();
+  private readonly files = new ChangedFileCache<RecordedPrompt | null>();
   private index = new Map<string, Set<string>>();
   private scannedRoots = '';
   private scannedAt = 0;
@@ -48,28 +42,20 @@ export class RecordedResults {
 
   private async scan(roots: readonly string[]): Promise<void> {
     const seen = new Set<string>();
+    const index = new Map<string, Set<string>>();
     for (const root of roots) {
       for await (const file of walkResultFiles(join(root, RESULTS_FOLDER), { failures: false })) {
-        seen.add(file);
-        const info = await stat(file).catch(() => undefined);
-        if (!info) continue;
-        const cached = this.files.get(file);
-        if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) continue;
         // A file too large to be a result is not read (it would hold up every prompt's diagnostics).
-        this.files.set(file, { mtimeMs: info.mtimeMs, size: info.size, prompt: await readRecordedPrompt(file) });
+        const prompt = (await this.files.get(file, readRecordedPrompt))?.value;
+        if (prompt === undefined) continue;
+        seen.add(file);
+        if (!prompt) continue;
+        const key = indexKey(prompt.id, prompt.version);
+        if (!index.has(key)) index.set(key, new Set());
+        index.get(key)!.add(prompt.sha256);
       }
     }
-    const index = new Map<string, Set<string>>();
-    for (const [file, cached] of this.files) {
-      if (!seen.has(file)) {
-        this.files.delete(file);
-        continue;
-      }
-      if (!cached.prompt) continue;
-      const key = indexKey(cached.prompt.id, cached.prompt.version);
-      if (!index.has(key)) index.set(key, new Set());
-      index.get(key)!.add(cached.prompt.sha256);
-    }
+    this.files.keepOnly(seen);
     this.index = index;
   }
 }
