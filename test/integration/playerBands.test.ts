@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { CriticResult } from '../../src/shared/result';
 import type { PlayerView } from '../../src/shared/webviewMessages';
 import { launchChromium, openWebview } from './webviewPage';
+import { BALL_PROBE } from '../fixtures/ballProbe';
 
 let browser: Browser;
 let page: Page;
@@ -30,16 +31,7 @@ const result: CriticResult = {
 };
 
 const view = (bands?: PlayerView['bands']): PlayerView => ({
-  probe: {
-    video: {
-      path: '/videos/ball.mp4', size_bytes: 1000, container: 'mov,mp4,m4a,3gp,3g2,mj2', duration_s: 3, fps: 25, frame_count: 75, width: 320, height: 240, coded_width: 320,
-      coded_height: 240, rotation: 0, video_codec: 'h264', pixel_format: 'yuv420p', bit_depth: 8, variable_frame_rate: false, has_audio: false, audio_codec: null,
-    },
-    plan: {
-      rule: 'reward', target_fps: null, frames: 4, frame_indices: [0, 25, 50, 74], frame_times_s: [0, 1, 2, 2.96], width: 336, height: 252, source_width: 320, source_height: 240,
-      resized_width: 336, resized_height: 252, resize_kernel: 'torchvision', timestamps: 'none', band_height: 0, sample_fps: 1.33, second_per_grid_t: 1.5, min_pixels: 100352, max_pixels: 602112,
-    },
-  } as PlayerView['probe'],
+  probe: { ...BALL_PROBE, plan: { ...BALL_PROBE.plan, rule: 'reward', target_fps: null } },
   playback: { videoUri: null, proxy: false, note: null, progress: null, failed: false },
   job: null,
   result,

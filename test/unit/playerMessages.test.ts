@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CriticResult } from '../../src/shared/result';
-import type { VideoProbe } from '../../src/shared/video';
 import {
   isCriticResult,
   parseFromPlayerMessage,
@@ -9,19 +8,9 @@ import {
   parseToPlayerMessage,
   type PlayerView,
 } from '../../src/shared/webviewMessages';
+import { BALL_PROBE } from '../fixtures/ballProbe';
 
-const probe: VideoProbe = {
-  video: {
-    path: '/videos/ball.mp4', size_bytes: 1000, container: 'mov,mp4,m4a,3gp,3g2,mj2', duration_s: 3, fps: 25, frame_count: 75,
-    width: 320, height: 240, coded_width: 320, coded_height: 240, rotation: 0, video_codec: 'h264', pixel_format: 'yuv420p',
-    bit_depth: 8, variable_frame_rate: false, has_audio: false, audio_codec: null,
-  },
-  plan: {
-    rule: 'fps', target_fps: 4, frames: 4, frame_indices: [0, 25, 50, 74], frame_times_s: [0, 1, 2, 2.96], width: 336, height: 252,
-    source_width: 320, source_height: 240, resized_width: 336, resized_height: 252, resize_kernel: 'torchvision', timestamps: 'none', band_height: 0,
-    sample_fps: 1.33, second_per_grid_t: 1.5, min_pixels: 100352, max_pixels: 602112,
-  },
-};
+const probe = BALL_PROBE;
 
 function criticResult(): CriticResult {
   return {
