@@ -4,7 +4,7 @@ import { OutputWriteError } from '../engine/store/atomicWrite';
 import { failureMessage, ResultStore } from '../engine/store/resultStore';
 import type { PromptFile } from '../promptfile/promptFile';
 import type { CliIo } from './cliIo';
-import type { ProgressEvent } from '../engine/evaluate/evaluateVideo';
+import type { ProgressEvent } from '../engine/evaluate/evaluateTypes';
 import type { CriticResult } from '../shared/result';
 
 /**

@@ -18,8 +18,6 @@ import { videoPatches } from '../vision/videoPatches';
 import { MODEL_PROFILES } from '../profiles/modelProfile';
 import { ProfileError } from '../profiles/resolveProfile';
 
-export type { EvaluateOptions, ProgressEvent, Stage } from './evaluateTypes';
-
 export interface LocalEngine {
   model: LocalModel;
   tools: FfmpegTools;
